@@ -1,0 +1,41 @@
+// Consistency checks (勾稽关系): the form's rules run on a report.
+//
+// Usage:
+//   std::vector<Finding> f = run_checks(form, report);
+//   if (has_errors(f)) …   // exit 65
+// Each finding quotes the form's labels in its Chinese message and lists the
+// cells involved with their values and the file:line:column they came from.
+#pragma once
+#include <nianbao/api.hpp>
+#include <nianbao/form.hpp>
+#include <nianbao/report.hpp>
+
+#include <string>
+#include <vector>
+
+namespace nianbao {
+
+enum class Severity { warning, error };
+NIANBAO_API const char* to_string(Severity s);
+
+struct FindingCell {
+  std::string key;    // canonical key
+  std::string label;  // the form's labels for it
+  std::string value;  // as printed: a number, "" for blank, "/" for not applicable
+  SourceLoc source;   // unknown when no input gave the cell
+};
+
+struct Finding {
+  std::string report;  // report id
+  std::string rule;    // R1 …
+  Severity severity = Severity::error;
+  std::string message;
+  std::vector<FindingCell> cells;
+};
+
+NIANBAO_API std::vector<Finding> run_checks(const Form& form, const Report& report);
+NIANBAO_API bool has_errors(const std::vector<Finding>& findings);
+// Cell value as printed in findings and outputs.
+NIANBAO_API std::string cell_text(const Cell& c);
+
+}  // namespace nianbao

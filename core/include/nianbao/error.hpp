@@ -1,0 +1,59 @@
+// Errors and source locations.
+//
+// Usage: every error a user can cause is thrown as nianbao::Error with the exit
+// code class it belongs to and, when known, where it is:
+//   throw Error(ExitCode::data, "应为非负整数", SourceLoc{"report.yaml", 12, 7});
+// what() gives "report.yaml:12:7: 应为非负整数". Columns count characters, not bytes.
+#pragma once
+#include <nianbao/api.hpp>
+
+#include <stdexcept>
+#include <string>
+
+namespace nianbao {
+
+// sysexits(3) classes, as DESIGN.md lists them.
+enum class ExitCode : int {
+  ok = 0,
+  usage = 64,        // the command line is wrong
+  data = 65,         // data fails a rule or cannot be read as a number
+  no_input = 66,     // an input file is missing or unreadable
+  unavailable = 69,  // a plugin is missing or refused
+  software = 70,     // a bug in nianbao or a plugin
+  cant_create = 73,  // an output file cannot be created
+  io = 74,           // reading or writing failed midway
+  temp_fail = 75,    // try again later
+  config = 78,       // manifest, form or options are wrong
+};
+
+// The more serious of two outcomes, for a build that keeps going: a broken
+// tool or configuration outranks missing inputs, which outrank bad data.
+NIANBAO_API ExitCode worse(ExitCode a, ExitCode b);
+
+struct NIANBAO_API SourceLoc {
+  std::string file;  // as the user named it (relative paths stay relative)
+  int line = 0;      // 1-based; 0 = unknown
+  int column = 0;    // 1-based, in characters; 0 = unknown
+
+  bool known() const { return !file.empty(); }
+  // "file:line:column", "file:line" or "file", omitting what is unknown.
+  std::string str() const;
+};
+
+class NIANBAO_API Error : public std::runtime_error {
+ public:
+  Error(ExitCode code, const std::string& message, SourceLoc where = {});
+  ~Error() override;
+
+  ExitCode code() const { return code_; }
+  const SourceLoc& where() const { return where_; }
+  // The message without the location prefix.
+  const std::string& message() const { return message_; }
+
+ private:
+  ExitCode code_;
+  SourceLoc where_;
+  std::string message_;
+};
+
+}  // namespace nianbao

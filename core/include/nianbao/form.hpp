@@ -1,0 +1,123 @@
+// The form: the national format as data (config/forms/*.yaml).
+//
+// Usage:
+//   Form form = Form::load("config/forms/gov-info-disclosure-2021.yaml");
+//   const TableDef* t = form.table("applications");
+//   form.is_cell("applications.new_received.natural_person");   // true
+//   form.cell_label("applications.new_received.natural_person");
+//     // "三、收到和处理政府信息公开申请情况 · 一、本年新收政府信息公开申请数量 · 自然人"
+// Loading validates the whole form: keys, labels, the table grids (every grid
+// slot covered exactly once, every cell placed once) and the rules.
+#pragma once
+#include <nianbao/api.hpp>
+#include <nianbao/error.hpp>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace nianbao {
+
+enum class ValueType { count, amount };  // non-negative integer | non-negative decimal (万元)
+
+struct ColumnDef {
+  std::string key;
+  std::string label;
+  ValueType type = ValueType::count;
+};
+
+struct RowDef {
+  std::string key;
+  std::string label;
+  std::string group;                 // enclosing group label, e.g. （三）不予公开; may be empty
+  std::vector<std::string> columns;  // the column keys this row has, in grid order
+};
+
+// One cell of a table's printed grid, placed at (row, col) of the header or body.
+struct GridCell {
+  enum class Role { header, band, label, value };
+  Role role = Role::label;
+  std::string text;      // header/band/label text
+  std::string row_key;   // value cells: the row …
+  std::string column_key;  // … and column they show
+  int row = 0, col = 0, rowspan = 1, colspan = 1;
+};
+
+struct NIANBAO_API TableDef {
+  std::string key;
+  std::string title;   // heading of the section that shows the table
+  int grid_columns = 0;
+  int header_rows = 0;  // leading grid rows that repeat on a new page
+  int grid_rows = 0;
+  std::vector<ColumnDef> columns;
+  std::vector<RowDef> rows;
+  std::vector<GridCell> cells;  // header then body, row-major
+
+  const RowDef* row(const std::string& key) const;
+  const ColumnDef* column(const std::string& key) const;
+  bool has_cell(const std::string& row_key, const std::string& column_key) const;
+};
+
+struct SectionDef {
+  enum class Kind { text, table };
+  std::string key;      // text: key under `text:` in the data; table: the table key
+  std::string heading;  // verbatim, e.g. 一、总体情况
+  Kind kind = Kind::text;
+};
+
+struct KindDef {
+  std::string key;    // township
+  std::string label;  // 乡镇人民政府
+};
+
+struct RuleDef {
+  enum class Check { equal_sums, filled, zero };
+  enum class Axis { column, row };
+  std::string id;
+  std::string severity = "error";  // error | warning
+  Check check = Check::equal_sums;
+  std::string table;                   // equal_sums, zero
+  Axis for_each = Axis::column;        // equal_sums: iterate columns (sums over rows) or rows
+  std::vector<std::string> over;       // the columns/rows iterated; empty = all that apply
+  std::vector<std::string> lhs, rhs;   // equal_sums: keys along the other axis (ranges expanded)
+  std::vector<std::string> rows;       // zero: rows that must be 0
+  std::vector<std::string> tables;     // filled: tables checked; empty = all
+  std::vector<std::string> kinds;      // report kinds the rule applies to; empty = all
+  std::string message;                 // template: {lhs} {rhs} {value} {kind}
+  std::map<std::string, std::string> messages;  // filled: blank, not_applicable, negative, fraction
+  std::string not_applicable_severity = "warning";
+  SourceLoc source;
+};
+
+struct NIANBAO_API Form {
+  std::string id;
+  std::string name;
+  std::string title_pattern;  // {agency}{year}年政府信息公开工作年度报告
+  std::filesystem::path path;
+  std::vector<KindDef> kinds;
+  std::vector<SectionDef> sections;
+  std::vector<TableDef> tables;
+  std::vector<RuleDef> rules;
+
+  // Throws Error(ExitCode::config) with file:line:column for any defect.
+  static Form load(const std::filesystem::path& file);
+
+  const TableDef* table(const std::string& key) const;
+  const KindDef* kind(const std::string& key) const;
+  std::vector<std::string> kind_keys() const;
+  std::vector<std::string> text_section_keys() const;
+
+  bool is_cell(const std::string& key) const;
+  // Every canonical cell key, in form order.
+  std::vector<std::string> cell_keys() const;
+  ValueType cell_type(const std::string& key) const;
+  // Table title · group · row label · column label (the parts that exist).
+  std::string cell_label(const std::string& key) const;
+};
+
+// Splits "table.row.column"; false when it does not have three parts.
+NIANBAO_API bool split_cell_key(const std::string& key, std::string& table, std::string& row,
+                                std::string& column);
+
+}  // namespace nianbao

@@ -1,0 +1,66 @@
+// The build manifest (manifest.yaml): which reports to build from which inputs
+// into which outputs.
+//
+// Usage: Manifest m = Manifest::load("samples/guanpo-2023/manifest.yaml");
+// Paths in the manifest are relative to the manifest's folder. Unknown keys
+// are errors with line:column and a suggestion; plugin options are kept as
+// written (with positions) and checked against each plugin's schema later
+// (resolve_options), because only the plugin knows them.
+#pragma once
+#include <nianbao/api.hpp>
+#include <nianbao/error.hpp>
+#include <nianbao/options.hpp>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace nianbao {
+
+struct RawOption {
+  std::string text;  // scalar as written
+  SourceLoc source;
+};
+
+// One use of a plugin: {plugin: yaml, path: report.yaml} or `text`.
+struct PluginUse {
+  std::string plugin;
+  SourceLoc source;                      // where the entry is
+  std::filesystem::path path;            // inputs: resolved against the manifest folder
+  std::string display_path;              // inputs: as messages should name it
+  std::map<std::string, RawOption> options;
+};
+
+struct ReportEntry {
+  std::string id;
+  SourceLoc source;
+  std::vector<PluginUse> inputs;
+  std::vector<PluginUse> outputs;
+};
+
+struct NIANBAO_API Manifest {
+  std::filesystem::path file;
+  std::string display;        // the manifest as the user named it
+  std::filesystem::path base_dir;
+  std::string form;           // built-in id or path
+  SourceLoc form_source;
+  std::filesystem::path output_dir;
+  std::vector<std::filesystem::path> plugin_dirs;
+  std::vector<ReportEntry> reports;
+
+  // Throws Error: no_input when the file is missing, config for any defect.
+  static Manifest load(const std::filesystem::path& file);
+};
+
+// Checks options written in the manifest against a plugin's schema and fills
+// in defaults. Unknown key → error with the allowed keys and a "did you mean";
+// wrong type → error at the value. Both ExitCode::config.
+NIANBAO_API Options resolve_options(const std::string& plugin, const std::vector<OptionSpec>& schema,
+                                    const PluginUse& use);
+
+// A path as the user should see it: relative to the current directory when
+// it lies below it, otherwise as given.
+NIANBAO_API std::string display_path(const std::filesystem::path& p);
+
+}  // namespace nianbao

@@ -1,0 +1,68 @@
+// The pipeline: manifest → reports → checks → documents → output files.
+//
+// Usage:
+//   Pipeline p(manifest, host, form);
+//   BuildResult r = p.run(Mode::build, [](const ReportResult& rr) { print(rr); });
+//   return static_cast<int>(r.exit);
+// Each report is a job of its own: a job that fails (missing input, bad
+// number, broken plugin, rule error) leaves no output, and the others go on.
+// The exit code is the worst class seen.
+#pragma once
+#include <nianbao/api.hpp>
+#include <nianbao/checks.hpp>
+#include <nianbao/error.hpp>
+#include <nianbao/form.hpp>
+#include <nianbao/manifest.hpp>
+#include <nianbao/plugin_host.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace nianbao {
+
+enum class Mode { check, build };
+
+struct RunOptions {
+  Mode mode = Mode::build;
+  // Write outputs even when a rule with severity error fails (drafts).
+  bool write_invalid = false;
+};
+
+struct ReportResult {
+  std::string id;
+  std::string agency;
+  ExitCode status = ExitCode::ok;  // ok, or why the job failed
+  std::string error;               // the failure, with its location
+  std::vector<Finding> findings;
+  std::vector<std::filesystem::path> outputs;
+};
+
+struct BuildResult {
+  std::vector<ReportResult> reports;
+  ExitCode exit = ExitCode::ok;
+};
+
+class NIANBAO_API Pipeline {
+ public:
+  Pipeline(const Manifest& manifest, PluginHost& host, const Form& form);
+  BuildResult run(const RunOptions& options, const std::function<void(const ReportResult&)>& on_report);
+
+ private:
+  std::vector<ReportResult> run_entry(const ReportEntry& entry, const RunOptions& options);
+
+  const Manifest& manifest_;
+  PluginHost& host_;
+  const Form& form_;
+  std::map<std::filesystem::path, std::string> claimed_;  // output file → report that wrote it
+};
+
+// Finds a form by built-in id (in <data dir>/config/forms/<id>.yaml) or by a
+// path relative to `base_dir`. Throws Error(config) naming what was searched.
+NIANBAO_API std::filesystem::path locate_form(const std::string& id_or_path,
+                                              const std::filesystem::path& base_dir,
+                                              const SourceLoc& where);
+
+}  // namespace nianbao

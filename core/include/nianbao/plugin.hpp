@@ -1,0 +1,131 @@
+// The plugin SDK: what a plugin implements and the one symbol it exports.
+//
+// Usage (a whole output plugin):
+//   #include <nianbao/plugin.hpp>
+//   class Html : public nianbao::OutputPlugin {
+//     void write(const nianbao::OutputRequest& rq, nianbao::OutputFiles& files) override {
+//       std::ofstream out(files.create(rq.doc.file_stem + ".html")); …
+//     }
+//   };
+//   static const nianbao_option_spec kOptions[] = {
+//     {"title_size", "integer", "22", nullptr, "title size in pt"}};
+//   NIANBAO_OUTPUT_PLUGIN(Html, "html", "1.0.0", "HTML for the county portal", kOptions)
+// Build it with nianbao_add_plugin() (cmake/NianbaoPlugin.cmake). The host reads
+// the descriptor's ABI version and size before it calls any plugin function.
+#pragma once
+#include <nianbao/api.hpp>
+#include <nianbao/checks.hpp>
+#include <nianbao/document.hpp>
+#include <nianbao/form.hpp>
+#include <nianbao/options.hpp>
+#include <nianbao/report.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+// Bump on any change to this header's types or the descriptor layout. The
+// entry symbol's name carries it, so a plugin for another ABI is recognised
+// (and named) without running any of its code.
+#define NIANBAO_PLUGIN_ABI_VERSION 1
+#define NIANBAO_PLUGIN_SYMBOL_PREFIX "nianbao_plugin_v"
+#define NIANBAO_CAT_(a, b) a##b
+#define NIANBAO_CAT(a, b) NIANBAO_CAT_(a, b)
+#define NIANBAO_PLUGIN_SYMBOL NIANBAO_CAT(nianbao_plugin_v, NIANBAO_PLUGIN_ABI_VERSION)
+
+extern "C" {
+enum nianbao_plugin_kind : std::uint32_t { nianbao_kind_input = 1, nianbao_kind_output = 2 };
+
+struct nianbao_option_spec {
+  const char* name;
+  const char* type;           // string | integer | boolean | choice | path
+  const char* default_value;  // YAML scalar text, or nullptr
+  const char* choices;        // choice: "lf|crlf"
+  const char* help;
+};
+
+struct nianbao_plugin_descriptor {
+  std::uint32_t abi_version;      // NIANBAO_PLUGIN_ABI_VERSION the plugin was built with
+  std::uint32_t descriptor_size;  // sizeof(nianbao_plugin_descriptor) it was built with
+  std::uint32_t kind;             // nianbao_plugin_kind
+  const char* name;
+  const char* version;
+  const char* description;
+  const nianbao_option_spec* options;
+  std::uint32_t option_count;
+  // Returns a new nianbao::InputPlugin* or nianbao::OutputPlugin* (by kind).
+  void* (*create)();
+  void (*destroy)(void*);
+};
+}
+
+namespace nianbao {
+
+struct InputRequest {
+  std::filesystem::path path;  // absolute
+  std::string display_path;    // as errors should name it
+  const Form& form;
+  const Options& options;
+};
+
+// Reads one input. Most inputs yield one (partial) report; a roster yields one
+// per agency. Errors are thrown as nianbao::Error with the file position.
+class NIANBAO_API InputPlugin {
+ public:
+  virtual ~InputPlugin();
+  virtual std::vector<Report> read(const InputRequest& rq) = 0;
+};
+
+// Hands out the files an output writes. The core commits them all (rename
+// into place) only when the whole report succeeded.
+class NIANBAO_API OutputFiles {
+ public:
+  virtual ~OutputFiles();
+  // A path to write `file_name` to; the name is checked to stay inside the
+  // output directory.
+  virtual std::filesystem::path create(const std::string& file_name) = 0;
+};
+
+struct OutputRequest {
+  const Document& doc;
+  const Report& report;
+  const Form& form;
+  const std::vector<Finding>& findings;
+  const Options& options;
+};
+
+class NIANBAO_API OutputPlugin {
+ public:
+  virtual ~OutputPlugin();
+  virtual void write(const OutputRequest& rq, OutputFiles& files) = 0;
+};
+
+namespace detail {
+template <std::size_t N>
+constexpr std::uint32_t option_count(const nianbao_option_spec (&)[N]) { return N; }
+constexpr std::uint32_t option_count(std::nullptr_t) { return 0; }
+}  // namespace detail
+
+}  // namespace nianbao
+
+// Options: a static array of nianbao_option_spec, or nullptr for none.
+#define NIANBAO_DEFINE_PLUGIN_(Class, Base, Kind, Name, Version, Description, Options)       \
+  extern "C" __attribute__((visibility("default")))                                        \
+  const nianbao_plugin_descriptor NIANBAO_PLUGIN_SYMBOL = {                                \
+      NIANBAO_PLUGIN_ABI_VERSION,                                                          \
+      sizeof(nianbao_plugin_descriptor),                                                   \
+      Kind,                                                                                \
+      Name,                                                                                \
+      Version,                                                                             \
+      Description,                                                                         \
+      Options,                                                                             \
+      nianbao::detail::option_count(Options),                                              \
+      []() -> void* { return static_cast<Base*>(new Class()); },                           \
+      [](void* p) { delete static_cast<Base*>(p); }};
+
+#define NIANBAO_INPUT_PLUGIN(Class, Name, Version, Description, Options) \
+  NIANBAO_DEFINE_PLUGIN_(Class, nianbao::InputPlugin, nianbao_kind_input, Name, Version, Description, Options)
+#define NIANBAO_OUTPUT_PLUGIN(Class, Name, Version, Description, Options) \
+  NIANBAO_DEFINE_PLUGIN_(Class, nianbao::OutputPlugin, nianbao_kind_output, Name, Version, Description, Options)

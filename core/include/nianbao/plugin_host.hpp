@@ -1,0 +1,83 @@
+// The plugin host: finds, checks and loads plugins with Boost.DLL.
+//
+// Usage:
+//   PluginHost host({exe_plugin_dir});
+//   std::shared_ptr<OutputPlugin> text = host.create_output("text");  // throws Error(unavailable)
+//   for (auto& p : host.discover().plugins) …                          // nianbao plugins
+// A plugin is the file nianbao-<kind>-<name>.so in one of the directories.
+// Before any plugin code runs the host reads the file's symbol table: the entry
+// symbol must be nianbao_plugin_v<ABI>. It then loads with RTLD_NOW|RTLD_LOCAL
+// (an unresolved symbol fails here, not at first call) and checks the
+// descriptor's ABI version, size, kind and name. Created objects keep their
+// library loaded until they are destroyed.
+#pragma once
+#include <nianbao/api.hpp>
+#include <nianbao/options.hpp>
+#include <nianbao/plugin.hpp>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace boost::dll { class shared_library; }
+
+namespace nianbao {
+
+enum class PluginKind { input, output };
+NIANBAO_API const char* to_string(PluginKind k);
+
+struct PluginInfo {
+  std::filesystem::path file;
+  PluginKind kind = PluginKind::input;
+  std::string name;
+  std::string version;
+  std::string description;
+  std::vector<OptionSpec> options;
+};
+
+struct PluginListing {
+  std::vector<PluginInfo> plugins;
+  std::vector<std::pair<std::filesystem::path, std::string>> refused;  // file, reason
+};
+
+class NIANBAO_API PluginHost {
+ public:
+  explicit PluginHost(std::vector<std::filesystem::path> dirs);
+  ~PluginHost();
+  PluginHost(const PluginHost&) = delete;
+  PluginHost& operator=(const PluginHost&) = delete;
+
+  const std::vector<std::filesystem::path>& dirs() const { return dirs_; }
+
+  // Loads (once) and describes the plugin; throws Error(ExitCode::unavailable)
+  // naming the file (or the directories searched) and the reason.
+  const PluginInfo& info(PluginKind kind, const std::string& name);
+  std::shared_ptr<InputPlugin> create_input(const std::string& name);
+  std::shared_ptr<OutputPlugin> create_output(const std::string& name);
+
+  // Loads a plugin from an explicit file (tests, and `nianbao plugins`).
+  const PluginInfo& load_file(const std::filesystem::path& file);
+
+  // Every nianbao-*.so in the directories: the good ones and, for each wrong
+  // one, why it was refused.
+  PluginListing discover();
+
+ private:
+  struct Loaded;
+  const Loaded& load(PluginKind kind, const std::string& name);
+  const Loaded& load_path(const std::filesystem::path& file, const PluginKind* kind, const std::string* name);
+  void* create_raw(const Loaded& l);
+
+  std::vector<std::filesystem::path> dirs_;
+  std::map<std::string, std::shared_ptr<Loaded>> loaded_;  // by canonical file path
+};
+
+// The directory holding the running executable.
+NIANBAO_API std::filesystem::path executable_dir();
+// Default plugin and data directories, relative to the executable.
+NIANBAO_API std::filesystem::path default_plugin_dir();
+NIANBAO_API std::filesystem::path default_data_dir();
+
+}  // namespace nianbao

@@ -1,0 +1,198 @@
+#include <nianbao/checks.hpp>
+#include <nianbao/compose.hpp>
+#include <nianbao/text.hpp>
+
+#include <unicode/uchar.h>
+
+namespace nianbao {
+
+std::string expand_pattern(const std::string& pattern, const Report& report) {
+  std::string out;
+  for (std::size_t i = 0; i < pattern.size();) {
+    if (pattern[i] != '{') {
+      out += pattern[i++];
+      continue;
+    }
+    auto close = pattern.find('}', i);
+    if (close == std::string::npos) throw Error(ExitCode::config, "unclosed '{' in pattern \"" + pattern + "\"");
+    std::string field = pattern.substr(i + 1, close - i - 1);
+    if (field == "agency") out += report.agency;
+    else if (field == "year") out += std::to_string(report.year);
+    else if (field == "region") out += report.region;
+    else if (field == "kind") out += report.kind;
+    else if (field == "id") out += report.id;
+    else
+      throw Error(ExitCode::config, "unknown field {" + field + "} in pattern \"" + pattern + "\"" +
+                                        did_you_mean(field, {"agency", "year", "region", "kind", "id"}));
+    i = close + 1;
+  }
+  return out;
+}
+
+std::string chinese_date(const std::string& iso) {
+  int y = 0, m = 0, d = 0;
+  char tail = 0;
+  if (std::sscanf(iso.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1 || d > 31) return iso;
+  return std::to_string(y) + "年" + std::to_string(m) + "月" + std::to_string(d) + "日";
+}
+
+std::string safe_file_stem(const std::string& name) {
+  std::u32string in = to_u32(name), out;
+  for (char32_t c : in) {
+    bool bad = c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == U'/' || c == U'\\' || c == U':' ||
+               c == U'*' || c == U'?' || c == U'"' || c == U'<' || c == U'>' || c == U'|' || c == 0xFFFD;
+    out.push_back(bad ? U'_' : c);
+  }
+  // No hidden files, no "..": dots and spaces at either end go.
+  while (!out.empty() && (out.front() == U'.' || out.front() == U' ')) out.erase(out.begin());
+  while (!out.empty() && (out.back() == U'.' || out.back() == U' ')) out.pop_back();
+  std::u32string no_dotdot;
+  for (char32_t c : out) {
+    if (c == U'.' && !no_dotdot.empty() && no_dotdot.back() == U'.') no_dotdot.back() = U'_';
+    else no_dotdot.push_back(c);
+  }
+  out = no_dotdot;
+  std::string s = to_utf8(out);
+  // Most file systems allow 255 bytes; leave room for an extension and a temporary suffix.
+  while (s.size() > 200) {
+    out.pop_back();
+    s = to_utf8(out);
+  }
+  return s.empty() ? "report" : s;
+}
+
+namespace {
+
+bool is_wide(char32_t c) {
+  int w = static_cast<int>(u_getIntPropertyValue(static_cast<UChar32>(c), UCHAR_EAST_ASIAN_WIDTH));
+  return w == U_EA_WIDE || w == U_EA_FULLWIDTH;
+}
+
+std::u32string trim(std::u32string s) {
+  auto space = [](char32_t c) { return c == U' ' || c == U'\t' || c == U'\r' || c == 0x3000; };
+  while (!s.empty() && space(s.front())) s.erase(s.begin());
+  while (!s.empty() && space(s.back())) s.pop_back();
+  return s;
+}
+
+// Paragraphs are separated by blank lines; the lines of one paragraph join
+// without a space between CJK characters and with one between Latin words.
+std::vector<std::u32string> paragraphs(const std::string& body) {
+  std::vector<std::u32string> out;
+  std::u32string cur;
+  std::u32string text = to_u32(body);
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t nl = text.find(U'\n', pos);
+    if (nl == std::u32string::npos) nl = text.size();
+    std::u32string line = trim(text.substr(pos, nl - pos));
+    pos = nl + 1;
+    if (line.empty()) {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+      continue;
+    }
+    if (!cur.empty() && !is_wide(cur.back()) && !is_wide(line.front())) cur += U' ';
+    cur += line;
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+// Length of a leading （一）-style marker, or 0.
+std::size_t marker_length(const std::u32string& p) {
+  static const std::u32string numerals = U"一二三四五六七八九十";
+  if (p.size() < 3 || p[0] != U'（') return 0;
+  std::size_t i = 1;
+  while (i < p.size() && numerals.find(p[i]) != std::u32string::npos) ++i;
+  return (i > 1 && i < p.size() && p[i] == U'）') ? i + 1 : 0;
+}
+
+void add_text(std::vector<Block>& blocks, const std::string& body) {
+  for (const auto& p : paragraphs(body)) {
+    std::size_t m = marker_length(p);
+    if (m > 0) {
+      bool sentence = p.find_first_of(U"。；") != std::u32string::npos;
+      if (!sentence && p.size() <= m + 20) {
+        blocks.push_back(Heading{2, to_utf8(p)});
+        continue;
+      }
+      auto colon = p.find(U'：', m);
+      if (colon != std::u32string::npos && colon <= m + 15) {
+        blocks.push_back(Paragraph{to_utf8(p.substr(0, colon + 1)), to_utf8(p.substr(colon + 1))});
+        continue;
+      }
+    }
+    blocks.push_back(Paragraph{"", to_utf8(p)});
+  }
+}
+
+Table make_table(const TableDef& def, const Report& report) {
+  Table t;
+  t.key = def.key;
+  t.rows = def.grid_rows;
+  t.columns = def.grid_columns;
+  t.header_rows = def.header_rows;
+  for (const auto& g : def.cells) {
+    TableCell c;
+    c.row = g.row;
+    c.col = g.col;
+    c.rowspan = g.rowspan;
+    c.colspan = g.colspan;
+    switch (g.role) {
+      case GridCell::Role::header:
+        c.kind = TableCell::Kind::header;
+        c.align = Align::center;
+        c.text = g.text;
+        break;
+      case GridCell::Role::band:
+        c.kind = TableCell::Kind::band;
+        c.align = Align::center;
+        c.text = g.text;
+        break;
+      case GridCell::Role::label:
+        c.kind = TableCell::Kind::label;
+        c.align = Align::left;
+        c.text = g.text;
+        break;
+      case GridCell::Role::value: {
+        c.key = def.key + "." + g.row_key + "." + g.column_key;
+        const Cell& v = report.cell(c.key);
+        c.kind = v.state == Cell::State::value            ? TableCell::Kind::number
+                 : v.state == Cell::State::not_applicable ? TableCell::Kind::not_applicable
+                                                          : TableCell::Kind::blank;
+        c.text = cell_text(v);
+        c.align = Align::center;
+        break;
+      }
+    }
+    t.cells.push_back(c);
+  }
+  t.validate();
+  return t;
+}
+
+}  // namespace
+
+Document compose(const Form& form, const Report& report) {
+  Document doc;
+  doc.title = expand_pattern(form.title_pattern, report);
+  doc.author = report.agency;
+  doc.file_stem = safe_file_stem(doc.title);
+  if (report.signature) doc.date = report.signature->date;
+  if (report.preface) add_text(doc.blocks, report.preface->body);
+  for (const auto& s : form.sections) {
+    doc.blocks.push_back(Heading{1, s.heading});
+    if (s.kind == SectionDef::Kind::table) {
+      doc.blocks.push_back(make_table(*form.table(s.key), report));
+    } else if (auto it = report.texts.find(s.key); it != report.texts.end()) {
+      add_text(doc.blocks, it->second.body);
+    }
+  }
+  if (report.signature)
+    doc.blocks.push_back(SignatureBlock{report.signature->name.empty() ? report.agency : report.signature->name,
+                                        chinese_date(report.signature->date)});
+  return doc;
+}
+
+}  // namespace nianbao

@@ -1,0 +1,119 @@
+#include <nianbao/manifest.hpp>
+#include <nianbao/text.hpp>
+#include <nianbao/yaml_source.hpp>
+
+#include <set>
+
+namespace nianbao {
+
+namespace fs = std::filesystem;
+
+std::string display_path(const fs::path& p) {
+  std::error_code ec;
+  fs::path cwd = fs::current_path(ec);
+  if (!ec && p.is_absolute()) {
+    fs::path rel = p.lexically_normal().lexically_relative(cwd);
+    if (!rel.empty() && *rel.begin() != "..") return rel.string();
+  }
+  return p.lexically_normal().string();
+}
+
+namespace {
+
+PluginUse plugin_use(const YamlFile& f, const YAML::Node& n, bool is_input, const fs::path& base) {
+  PluginUse u;
+  u.source = f.loc(n);
+  if (n.IsScalar()) {
+    if (is_input) f.fail(n, "an input needs a path: write {plugin: " + n.Scalar() + ", path: FILE}");
+    u.plugin = n.Scalar();
+    return u;
+  }
+  f.require_map(n, is_input ? "an input" : "an output");
+  f.check_unique_keys(n);
+  if (!n["plugin"]) f.fail(n, std::string(is_input ? "an input" : "an output") + " needs 'plugin'");
+  u.plugin = f.string(n["plugin"], "plugin");
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    std::string k = scalar_or_empty(it->first);
+    if (k == "plugin") continue;
+    if (is_input && k == "path") {
+      std::string p = f.string(it->second, "path");
+      if (p.empty()) f.fail(it->second, "path is empty");
+      u.path = (base / p).lexically_normal();
+      u.display_path = display_path(u.path);
+      continue;
+    }
+    if (!it->second.IsScalar())
+      f.fail(it->second, "option '" + k + "' of plugin '" + u.plugin + "' must be a single value");
+    u.options[k] = RawOption{it->second.Scalar(), f.loc(it->second)};
+  }
+  if (is_input && u.path.empty()) f.fail(n, "an input needs 'path'");
+  return u;
+}
+
+std::vector<PluginUse> plugin_list(const YamlFile& f, const YAML::Node& n, bool is_input, const fs::path& base) {
+  f.require_seq(n, is_input ? "inputs" : "outputs");
+  std::vector<PluginUse> out;
+  for (const auto& e : n) out.push_back(plugin_use(f, e, is_input, base));
+  return out;
+}
+
+}  // namespace
+
+Manifest Manifest::load(const fs::path& file) {
+  Manifest m;
+  m.display = file.string();
+  m.file = fs::absolute(file).lexically_normal();
+  m.base_dir = m.file.parent_path();
+  YamlFile f = YamlFile::load(file, m.display, ExitCode::config);
+  const YAML::Node& root = f.root();
+  f.check_keys(root, {"form", "output_dir", "plugin_dirs", "outputs", "reports"}, "the manifest");
+
+  if (!root["form"]) f.fail(root, "the manifest needs 'form' (for example: form: gov-info-disclosure-2021)");
+  m.form = f.string(root["form"], "form");
+  m.form_source = f.loc(root["form"]);
+  m.output_dir = (m.base_dir / (root["output_dir"] ? f.string(root["output_dir"], "output_dir") : "out")).lexically_normal();
+  if (root["plugin_dirs"]) {
+    f.require_seq(root["plugin_dirs"], "plugin_dirs");
+    for (const auto& d : root["plugin_dirs"]) m.plugin_dirs.push_back((m.base_dir / f.string(d, "plugin_dirs")).lexically_normal());
+  }
+  std::vector<PluginUse> default_outputs;
+  if (root["outputs"]) default_outputs = plugin_list(f, root["outputs"], false, m.base_dir);
+
+  if (!root["reports"]) f.fail(root, "the manifest needs 'reports'");
+  f.require_seq(root["reports"], "reports");
+  std::set<std::string> ids;
+  for (const auto& r : root["reports"]) {
+    f.check_keys(r, {"id", "inputs", "outputs"}, "a report");
+    ReportEntry e;
+    e.source = f.loc(r);
+    if (!r["id"]) f.fail(r, "a report needs 'id'");
+    e.id = f.string(r["id"], "id");
+    if (e.id.empty() || e.id.find_first_of("/\\") != std::string::npos || e.id == "." || e.id == "..")
+      f.fail(r["id"], "a report id must be a plain name (no '/' or '\\')");
+    if (!ids.insert(e.id).second) f.fail(r["id"], "report id '" + e.id + "' is used twice");
+    if (!r["inputs"]) f.fail(r, "report '" + e.id + "' needs 'inputs'");
+    e.inputs = plugin_list(f, r["inputs"], true, m.base_dir);
+    if (e.inputs.empty()) f.fail(r["inputs"], "report '" + e.id + "' has no inputs");
+    e.outputs = r["outputs"] ? plugin_list(f, r["outputs"], false, m.base_dir) : default_outputs;
+    m.reports.push_back(std::move(e));
+  }
+  return m;
+}
+
+Options resolve_options(const std::string& plugin, const std::vector<OptionSpec>& schema, const PluginUse& use) {
+  Options o = Options::defaults(schema);
+  std::vector<std::string> names;
+  for (const auto& s : schema) names.push_back(s.name);
+  for (const auto& [k, raw] : use.options) {
+    auto spec = std::find_if(schema.begin(), schema.end(), [&](const OptionSpec& s) { return s.name == k; });
+    if (spec == schema.end())
+      throw Error(ExitCode::config,
+                  "plugin '" + plugin + "' has no option '" + k + "'" + did_you_mean(k, names) +
+                      (names.empty() ? " (it takes no options)" : " (its options: " + join(names, ", ") + ")"),
+                  raw.source);
+    o.set(k, Options::parse_value(*spec, raw.text, raw.source));
+  }
+  return o;
+}
+
+}  // namespace nianbao

@@ -1,0 +1,165 @@
+#include <nianbao/compose.hpp>
+#include <nianbao/output_files.hpp>
+#include <nianbao/pipeline.hpp>
+#include <nianbao/text.hpp>
+
+#include <map>
+
+namespace nianbao {
+
+namespace fs = std::filesystem;
+
+fs::path locate_form(const std::string& id_or_path, const fs::path& base_dir, const SourceLoc& where) {
+  std::error_code ec;
+  bool looks_like_path = id_or_path.find('/') != std::string::npos || fs::path(id_or_path).extension() == ".yaml";
+  if (looks_like_path) {
+    fs::path p = (base_dir / id_or_path).lexically_normal();
+    if (fs::is_regular_file(p, ec)) return p;
+    throw Error(ExitCode::config, "form file not found: " + display_path(p), where);
+  }
+  fs::path forms = default_data_dir() / "config" / "forms";
+  fs::path p = forms / (id_or_path + ".yaml");
+  if (fs::is_regular_file(p, ec)) return p;
+  std::vector<std::string> ids;
+  for (const auto& e : fs::directory_iterator(forms, ec))
+    if (e.path().extension() == ".yaml") ids.push_back(e.path().stem().string());
+  throw Error(ExitCode::config,
+              "unknown form '" + id_or_path + "'" + did_you_mean(id_or_path, ids) + " (built-in forms in " +
+                  forms.string() + ": " + (ids.empty() ? "none" : join(ids, ", ")) + ")",
+              where);
+}
+
+Pipeline::Pipeline(const Manifest& manifest, PluginHost& host, const Form& form)
+    : manifest_(manifest), host_(host), form_(form) {}
+
+namespace {
+
+struct Prepared {
+  std::shared_ptr<InputPlugin> input;
+  std::shared_ptr<OutputPlugin> output;
+  Options options;
+  const PluginUse* use = nullptr;
+};
+
+// What every report must have once its inputs are merged.
+void require_identity(const Form& form, const Report& r, const std::string& where) {
+  if (r.agency.empty()) throw Error(ExitCode::data, "缺少单位名称（agency）", {where});
+  if (r.year == 0) throw Error(ExitCode::data, "缺少年度（year）", {where});
+  if (r.kind.empty())
+    throw Error(ExitCode::data, "缺少单位类型（kind），可选：" + join(form.kind_keys(), "、"), {where});
+}
+
+}  // namespace
+
+std::vector<ReportResult> Pipeline::run_entry(const ReportEntry& entry, const RunOptions& options) {
+  std::vector<ReportResult> results;
+  ReportResult failed{entry.id, "", ExitCode::ok, "", {}, {}};
+  try {
+    // Plugins and their options first: configuration errors surface before
+    // any data is read.
+    std::vector<Prepared> inputs, outputs;
+    for (const auto& use : entry.inputs) {
+      Prepared p;
+      p.input = host_.create_input(use.plugin);
+      p.options = resolve_options(use.plugin, host_.info(PluginKind::input, use.plugin).options, use);
+      p.use = &use;
+      inputs.push_back(std::move(p));
+    }
+    if (options.mode == Mode::build)
+      for (const auto& use : entry.outputs) {
+        Prepared p;
+        p.output = host_.create_output(use.plugin);
+        p.options = resolve_options(use.plugin, host_.info(PluginKind::output, use.plugin).options, use);
+        p.use = &use;
+        outputs.push_back(std::move(p));
+      }
+    if (options.mode == Mode::build && outputs.empty())
+      throw Error(ExitCode::config, "report '" + entry.id + "' has no outputs (add outputs: [text])", entry.source);
+
+    // Inputs: each yields one partial report (merged) or, a roster, many.
+    std::vector<std::vector<Report>> read;
+    for (const auto& p : inputs) {
+      std::error_code ec;
+      if (!fs::exists(p.use->path, ec)) throw Error(ExitCode::no_input, "input file not found", {p.use->display_path});
+      if (!fs::is_regular_file(p.use->path, ec)) throw Error(ExitCode::no_input, "input is not a regular file", {p.use->display_path});
+      read.push_back(p.input->read(InputRequest{p.use->path, p.use->display_path, form_, p.options}));
+    }
+    std::vector<Report> reports;
+    std::size_t multi = 0;
+    for (const auto& r : read) multi += r.size() != 1;
+    if (multi == 0) {
+      Report merged;
+      for (const auto& r : read) merged.merge(r.front());
+      merged.id = entry.id;
+      reports.push_back(std::move(merged));
+    } else if (read.size() == 1) {
+      for (auto& r : read.front()) {
+        r.id = r.id.empty() ? entry.id : entry.id + "/" + r.id;
+        reports.push_back(std::move(r));
+      }
+    } else {
+      throw Error(ExitCode::config, "report '" + entry.id + "': an input that yields several reports cannot be combined with other inputs",
+                  entry.source);
+    }
+
+    for (auto& report : reports) {
+      ReportResult rr{report.id, report.agency, ExitCode::ok, "", {}, {}};
+      try {
+        require_identity(form_, report, entry.inputs.front().display_path);
+        rr.findings = run_checks(form_, report);
+        bool invalid = has_errors(rr.findings);
+        if (options.mode == Mode::build && (!invalid || options.write_invalid)) {
+          Document doc = compose(form_, report);
+          StagedFiles files(manifest_.output_dir);
+          for (const auto& p : outputs) {
+            try {
+              p.output->write(OutputRequest{doc, report, form_, rr.findings, p.options}, files);
+            } catch (const Error&) {
+              throw;
+            } catch (const std::exception& e) {
+              throw Error(ExitCode::software, "output plugin '" + p.use->plugin + "' failed: " + e.what());
+            }
+          }
+          for (const auto& t : files.targets()) {
+            auto [it, fresh] = claimed_.emplace(t, report.id);
+            if (!fresh)
+              throw Error(ExitCode::config, "report '" + report.id + "' would overwrite " + display_path(t) +
+                                                ", written by report '" + it->second + "' in this run");
+          }
+          rr.outputs = files.commit();
+        } else if (options.mode == Mode::build) {
+          rr.error = "规则检查有错误，未生成文件（已保留上次生成的文件）";
+        }
+        if (invalid) rr.status = ExitCode::data;
+      } catch (const Error& e) {
+        rr.status = e.code();
+        rr.error = e.what();
+      }
+      results.push_back(std::move(rr));
+    }
+  } catch (const Error& e) {
+    failed.status = e.code();
+    failed.error = e.what();
+    results.push_back(failed);
+  } catch (const std::exception& e) {
+    failed.status = ExitCode::software;
+    failed.error = std::string("internal error: ") + e.what();
+    results.push_back(failed);
+  }
+  return results;
+}
+
+BuildResult Pipeline::run(const RunOptions& options, const std::function<void(const ReportResult&)>& on_report) {
+  BuildResult out;
+  claimed_.clear();
+  for (const auto& entry : manifest_.reports) {
+    for (auto& rr : run_entry(entry, options)) {
+      out.exit = worse(out.exit, rr.status);
+      if (on_report) on_report(rr);
+      out.reports.push_back(std::move(rr));
+    }
+  }
+  return out;
+}
+
+}  // namespace nianbao

@@ -1,0 +1,195 @@
+#include <nianbao/text.hpp>
+
+#include <unicode/brkiter.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <memory>
+#include <stdexcept>
+
+namespace nianbao {
+
+std::u32string to_u32(std::string_view s) {
+  std::u32string out;
+  out.reserve(s.size());
+  int32_t i = 0, n = static_cast<int32_t>(s.size());
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), i, n, c);
+    out.push_back(c < 0 ? 0xFFFD : static_cast<char32_t>(c));
+  }
+  return out;
+}
+
+std::string to_utf8(std::u32string_view s) {
+  std::string out;
+  for (char32_t c : s) {
+    uint8_t buf[4];
+    int32_t len = 0;
+    UBool err = false;
+    U8_APPEND(buf, len, 4, static_cast<UChar32>(c), err);
+    if (err) continue;
+    out.append(reinterpret_cast<char*>(buf), static_cast<std::size_t>(len));
+  }
+  return out;
+}
+
+bool valid_utf8(std::string_view s) {
+  int32_t i = 0, n = static_cast<int32_t>(s.size());
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), i, n, c);
+    if (c < 0) return false;
+  }
+  return true;
+}
+
+std::size_t count_chars(std::string_view s) { return to_u32(s).size(); }
+
+static int char_width(UChar32 c, int ambiguous) {
+  if (c == 0) return 0;
+  int8_t cat = static_cast<int8_t>(u_charType(c));
+  if (cat == U_NON_SPACING_MARK || cat == U_ENCLOSING_MARK || cat == U_FORMAT_CHAR) return 0;
+  if (c < 0x20 || (c >= 0x7f && c < 0xa0)) return 0;
+  switch (u_getIntPropertyValue(c, UCHAR_EAST_ASIAN_WIDTH)) {
+    case U_EA_WIDE:
+    case U_EA_FULLWIDTH:
+      return 2;
+    case U_EA_AMBIGUOUS:
+      return ambiguous;
+    default:
+      return 1;
+  }
+}
+
+int display_width(std::string_view s, int ambiguous) {
+  int w = 0;
+  for (char32_t c : to_u32(s)) w += char_width(static_cast<UChar32>(c), ambiguous);
+  return w;
+}
+
+static std::string utf8_of(const icu::UnicodeString& u, int32_t from, int32_t to) {
+  std::string s;
+  u.tempSubStringBetween(from, to).toUTF8String(s);
+  return s;
+}
+
+static bool is_space16(char16_t c) { return c == u' ' || c == u'\t' || c == u'\n' || c == u'\r' || c == 0x3000; }
+
+std::vector<std::string> wrap_lines(std::string_view text, double width,
+                                    const std::function<double(std::string_view)>& measure) {
+  std::vector<std::string> lines;
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::BreakIterator> bi(icu::BreakIterator::createLineInstance(icu::Locale("zh", "CN"), status));
+  if (U_FAILURE(status)) throw std::runtime_error("ICU line breaker unavailable");
+  bi->setText(u);
+
+  // Trims trailing spaces (and line ends) of [from, to).
+  auto trimmed_end = [&](int32_t from, int32_t to) {
+    while (to > from && is_space16(u[to - 1])) --to;
+    return to;
+  };
+  auto emit = [&](int32_t from, int32_t to) { lines.push_back(utf8_of(u, from, trimmed_end(from, to))); };
+  // A piece wider than a line on its own: cut between code points.
+  auto emit_forced = [&](int32_t from, int32_t to) -> int32_t {
+    int32_t i = from;
+    while (i < to) {
+      int32_t j = i, last = i;
+      while (j < to) {
+        int32_t k = u.moveIndex32(j, 1);
+        if (last > i && measure(utf8_of(u, i, k)) > width) break;
+        last = j = k;
+      }
+      if (j >= to) return i;  // the rest fits: it starts the next line
+      lines.push_back(utf8_of(u, i, last));
+      i = last;
+    }
+    return i;
+  };
+
+  int32_t start = 0, last_fit = -1;
+  for (int32_t b = bi->next(); b != icu::BreakIterator::DONE;) {
+    bool hard = bi->getRuleStatus() >= UBRK_LINE_HARD && b < u.length();
+    int32_t end = trimmed_end(start, b);
+    if (end == start || measure(utf8_of(u, start, end)) <= width) {
+      last_fit = b;
+      if (hard) {
+        emit(start, b);
+        start = b;
+        last_fit = -1;
+      }
+      b = bi->next();
+      continue;
+    }
+    if (last_fit > start) {
+      emit(start, last_fit);
+      start = last_fit;
+      last_fit = -1;
+      continue;  // measure the same break again from the new start
+    }
+    start = emit_forced(start, end);
+    last_fit = -1;
+  }
+  if (start < u.length() || lines.empty()) {
+    int32_t end = trimmed_end(start, u.length());
+    if (end > start || lines.empty()) lines.push_back(utf8_of(u, start, end));
+  }
+  return lines;
+}
+
+static std::size_t edit_distance(const std::u32string& a, const std::u32string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+static std::u32string folded(std::string_view s) {
+  std::u32string u = to_u32(s);
+  for (char32_t& c : u) c = static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
+  return u;
+}
+
+std::string nearest(std::string_view word, const std::vector<std::string>& candidates) {
+  std::u32string w = folded(word);
+  std::string best;
+  std::size_t best_d = SIZE_MAX;
+  for (const auto& c : candidates) {
+    std::u32string cu = folded(c);
+    std::size_t d = edit_distance(w, cu);
+    // A prefix or a contained word is a strong hint too (new → new_received).
+    if (w.size() >= 3 && cu.find(w) != std::u32string::npos) d = std::min(d, std::size_t{2});
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  std::size_t allowed = std::max<std::size_t>(2, w.size() / 3);
+  return best_d <= allowed ? best : std::string{};
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string n = nearest(word, candidates);
+  return n.empty() ? std::string{} : ", did you mean '" + n + "'?";
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += sep;
+    out += items[i];
+  }
+  return out;
+}
+
+}  // namespace nianbao
