@@ -2,7 +2,8 @@
 #include <nianbao/text.hpp>
 #include <nianbao_paths.hpp>
 
-#include <boost/dll/library_info.hpp>
+#include "elf_symbols.hpp"
+
 #include <boost/dll/shared_library.hpp>
 
 #include <algorithm>
@@ -118,10 +119,9 @@ const PluginHost::Loaded& PluginHost::load_path(const fs::path& file_in, const P
     // 1. The symbol table, read from the file: no plugin code runs yet.
     std::vector<std::string> symbols;
     try {
-      boost::dll::library_info elf(file, /*throw_if_not_native=*/true);
-      symbols = elf.symbols();
+      symbols = detail::elf_exported_symbols(file);
     } catch (const std::exception& e) {
-      refuse("not a loadable shared library for this machine");
+      refuse(std::string("not a loadable shared library for this machine (") + e.what() + ")");
     }
     if (l.refusal.empty() && std::find(symbols.begin(), symbols.end(), symbol) == symbols.end()) {
       auto other = std::find_if(symbols.begin(), symbols.end(),

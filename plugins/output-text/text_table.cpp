@@ -71,10 +71,12 @@ std::vector<std::string> draw_table(const nianbao::Table& t, int target, const M
     for (int k = c.col; k < c.col + c.colspan; ++k) s += w[static_cast<std::size_t>(k)];
     return s;
   };
-  // A cell may wrap, but not narrower than two CJK characters, and a number never.
+  // A cell may wrap, but a label keeps four CJK characters a line, a header
+  // two, and a number never wraps.
   auto cell_min = [&](const nianbao::TableCell& c) {
     int natural = measure(c.text);
-    return is_number(c) ? natural : std::min(natural, 4);
+    if (is_number(c)) return natural;
+    return std::min(natural, c.kind == nianbao::TableCell::Kind::label ? 8 : 4);
   };
   for (const auto& c : t.cells) {
     if (c.colspan != 1) continue;
@@ -90,13 +92,34 @@ std::vector<std::string> draw_table(const nianbao::Table& t, int target, const M
     }
   };
   auto total = [&] { return std::accumulate(w.begin(), w.end(), 0) + 3 * n + 1; };
+  // Estimated text lines of the table: rows as tall as their tallest
+  // one-slot cell. Narrowing the column that adds the fewest lines keeps
+  // short headers wrapping before long labels are chopped up.
+  auto estimated_height = [&] {
+    std::vector<int> rows(static_cast<std::size_t>(t.rows), 1);
+    for (const auto& c : t.cells) {
+      if (c.colspan != 1 || c.rowspan != 1) continue;
+      int cw = w[static_cast<std::size_t>(c.col)];
+      int lines = (measure(c.text) + cw - 1) / std::max(cw, 1);
+      rows[static_cast<std::size_t>(c.row)] = std::max(rows[static_cast<std::size_t>(c.row)], lines);
+    }
+    return std::accumulate(rows.begin(), rows.end(), 0);
+  };
   grow_spans(true);
   while (total() > target) {
-    int pick = -1;
-    for (int k = 0; k < n; ++k)
-      if (w[static_cast<std::size_t>(k)] > minw[static_cast<std::size_t>(k)] &&
-          (pick < 0 || w[static_cast<std::size_t>(k)] > w[static_cast<std::size_t>(pick)]))
+    int pick = -1, pick_cost = 0;
+    int base = estimated_height();
+    for (int k = 0; k < n; ++k) {
+      auto uk = static_cast<std::size_t>(k);
+      if (w[uk] <= minw[uk]) continue;
+      --w[uk];
+      int cost = estimated_height() - base;
+      ++w[uk];
+      if (pick < 0 || cost < pick_cost || (cost == pick_cost && w[uk] > w[static_cast<std::size_t>(pick)])) {
         pick = k;
+        pick_cost = cost;
+      }
+    }
     if (pick < 0) break;
     --w[static_cast<std::size_t>(pick)];
   }

@@ -108,6 +108,7 @@ int main(int argc, char** argv) {
                " — 政府信息公开工作年度报告: checks the data against the national format and writes the reports"};
   app.set_version_flag("--version", std::string("nianbao ") + NIANBAO_VERSION);
   app.require_subcommand(1);
+  app.fallthrough();
   std::vector<std::string> extra_dirs;
   app.add_option("--plugin-dir", extra_dirs, "also look for plugins here (before the built-in ones)");
 
