@@ -140,11 +140,15 @@ const PluginHost::Loaded& PluginHost::load_path(const fs::path& file_in, const P
             file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
         l.desc = &l.lib->get<const nianbao_plugin_descriptor>(symbol);
       } catch (const std::exception& e) {
-        // Boost appends a stale errno text after the dlerror message.
+        // Boost wraps the dlerror text in its own words and appends a stale
+        // errno text; keep only what dlerror said, without the path.
         std::string what = e.what();
-        if (auto p = what.rfind(": "); p != std::string::npos && what.find(".so") != std::string::npos &&
-                                       what.find("undefined symbol") == std::string::npos)
-          what = what.substr(0, p);
+        const std::string tag = "dlerror system message: ";
+        if (auto p = what.find(tag); p != std::string::npos) {
+          what = what.substr(p + tag.size());
+          if (auto close = what.rfind(')'); close != std::string::npos) what = what.substr(0, close);
+          if (what.rfind(file.string() + ": ", 0) == 0) what = what.substr(file.string().size() + 2);
+        }
         refuse("cannot be loaded: " + what);
         l.lib.reset();
       }

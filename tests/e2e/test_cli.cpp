@@ -1,0 +1,303 @@
+// The command line as a user meets it: exit codes, messages with file:line:
+// column, the text report against its golden file, and no partial output.
+#include <nianbao/text.hpp>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kTitle = "官坡镇人民政府2023年政府信息公开工作年度报告";
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void spit(const fs::path& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }
+
+struct Outcome {
+  int rc = -1;
+  std::string out, err;
+};
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = fs::temp_directory_path() /
+          ("nianbao-e2e-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    fs::copy_file(fs::path(NIANBAO_SOURCE_DIR) / "samples/guanpo-2023/manifest.yaml", dir / "manifest.yaml");
+    fs::copy_file(fs::path(NIANBAO_SOURCE_DIR) / "samples/guanpo-2023/report.yaml", dir / "report.yaml");
+  }
+  void TearDown() override { fs::remove_all(dir); }
+
+  Outcome run(const std::string& args, const std::string& exe = NIANBAO_EXE) {
+    std::string cmd = "cd '" + dir.string() + "' && '" + exe + "' " + args + " >stdout.txt 2>stderr.txt";
+    int status = std::system(cmd.c_str());
+    Outcome r;
+    r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(dir / "stdout.txt");
+    r.err = slurp(dir / "stderr.txt");
+    fs::remove(dir / "stdout.txt");
+    fs::remove(dir / "stderr.txt");
+    return r;
+  }
+
+  // Replaces the first occurrence of `from` in a file of the test folder.
+  void edit(const std::string& file, const std::string& from, const std::string& to) {
+    std::string s = slurp(dir / file);
+    auto p = s.find(from);
+    ASSERT_NE(p, std::string::npos) << from;
+    s.replace(p, from.size(), to);
+    spit(dir / file, s);
+  }
+
+  // "file:line:column" of the first occurrence of `needle`, column in characters.
+  std::string position_of(const std::string& file, const std::string& needle, const std::string& at) {
+    std::istringstream in(slurp(dir / file));
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+      auto p = line.find(needle);
+      if (p == std::string::npos) continue;
+      auto q = line.find(at, p);
+      return file + ":" + std::to_string(n) + ":" + std::to_string(nianbao::count_chars(line.substr(0, q)) + 1);
+    }
+    ADD_FAILURE() << needle << " not in " << file;
+    return "";
+  }
+
+  std::vector<std::string> out_files() {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir / "out", ec)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  fs::path report_txt() { return dir / "out" / (kTitle + ".txt"); }
+
+  fs::path dir;
+};
+
+TEST_F(Cli, SampleBuildsTheGoldenTextReport) {
+  Outcome r = run("build manifest.yaml");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_NE(r.out.find("wrote out/" + kTitle + ".txt"), std::string::npos) << r.out;
+  EXPECT_EQ(slurp(report_txt()), slurp(fs::path(NIANBAO_TEST_DATA) / "e2e/guanpo-2023.txt"));
+  EXPECT_EQ(out_files(), std::vector<std::string>{kTitle + ".txt"});
+}
+
+TEST_F(Cli, RerunIsByteIdentical) {
+  ASSERT_EQ(run("build manifest.yaml").rc, 0);
+  std::string first = slurp(report_txt());
+  ASSERT_EQ(run("build manifest.yaml").rc, 0);
+  EXPECT_EQ(slurp(report_txt()), first);
+  EXPECT_EQ(out_files().size(), 1u);
+}
+
+TEST_F(Cli, TextTablesLineUpCountingCjkAsTwoColumns) {
+  ASSERT_EQ(run("build manifest.yaml").rc, 0);
+  std::istringstream in(slurp(report_txt()));
+  std::string line;
+  int tables = 0, width = -1;
+  while (std::getline(in, line)) {
+    bool table_line = !line.empty() && (line[0] == '+' || line[0] == '|');
+    if (!table_line) {
+      width = -1;
+      continue;
+    }
+    int w = nianbao::display_width(line);
+    if (width < 0) {
+      ++tables;
+      width = w;
+    }
+    EXPECT_EQ(w, width) << line;
+  }
+  EXPECT_EQ(tables, 3);
+}
+
+TEST_F(Cli, TextHasTitleSectionsInOrderAndSignature) {
+  edit("report.yaml", "tables:", "signature: {name: 官坡镇人民政府, date: 2024-01-20}\ntables:");
+  ASSERT_EQ(run("build manifest.yaml").rc, 0);
+  std::string t = slurp(report_txt());
+  std::size_t at = t.find(kTitle);
+  ASSERT_NE(at, std::string::npos);
+  for (const char* h : {"一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+                        "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项",
+                        "官坡镇人民政府\n", "2024年1月20日\n"}) {
+    std::size_t next = t.find(h, at);
+    ASSERT_NE(next, std::string::npos) << h;
+    at = next;
+  }
+}
+
+TEST_F(Cli, SampleChecksClean) {
+  Outcome r = run("check manifest.yaml");
+  EXPECT_EQ(r.rc, 0) << r.out << r.err;
+  EXPECT_TRUE(out_files().empty());
+}
+
+TEST_F(Cli, BrokenSumFailsR1WithLabelsSumsAndPosition) {
+  edit("report.yaml", "new_received: {natural_person: 0", "new_received: {natural_person: 5");
+  std::string where = position_of("report.yaml", "new_received: {natural_person: 5", "5");
+  Outcome r = run("check manifest.yaml");
+  EXPECT_EQ(r.rc, 65);
+  EXPECT_NE(r.out.find("R1 三、收到和处理政府信息公开申请情况 · 自然人：一+二=5，三（七）总计+四=0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(where + "  applications.new_received.natural_person = 5"), std::string::npos) << r.out << where;
+}
+
+TEST_F(Cli, JsonFindingsCarryCellsWithPositions) {
+  edit("report.yaml", "new_received: {natural_person: 0", "new_received: {natural_person: 5");
+  std::string where = position_of("report.yaml", "new_received: {natural_person: 5", "5");
+  Outcome r = run("check manifest.yaml --json");
+  EXPECT_EQ(r.rc, 65);
+  auto findings = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(findings.is_array());
+  bool found = false;
+  for (const auto& f : findings) {
+    for (const char* field : {"report", "rule", "severity", "message", "cells"}) ASSERT_TRUE(f.contains(field)) << field;
+    if (f["rule"] != "R1") continue;
+    found = true;
+    EXPECT_EQ(f["report"], "guanpo-2023");
+    EXPECT_EQ(f["severity"], "error");
+    bool cell = false;
+    for (const auto& c : f["cells"]) {
+      if (c["key"] != "applications.new_received.natural_person") continue;
+      cell = true;
+      EXPECT_EQ(c["value"], "5");
+      EXPECT_EQ(c["file"].template get<std::string>() + ":" + std::to_string(c["line"].template get<int>()) + ":" +
+                    std::to_string(c["column"].template get<int>()),
+                where);
+    }
+    EXPECT_TRUE(cell);
+  }
+  EXPECT_TRUE(found) << r.out;
+}
+
+TEST_F(Cli, RuleErrorInBuildWritesNothingAndKeepsYesterdaysFile) {
+  ASSERT_EQ(run("build manifest.yaml").rc, 0);
+  std::string good = slurp(report_txt());
+  edit("report.yaml", "new_received: {natural_person: 0", "new_received: {natural_person: 5");
+  Outcome r = run("build manifest.yaml");
+  EXPECT_EQ(r.rc, 65);
+  EXPECT_EQ(slurp(report_txt()), good);
+  EXPECT_EQ(out_files(), std::vector<std::string>{kTitle + ".txt"});
+}
+
+TEST_F(Cli, MisspeltManifestKeyIsAConfigurationError) {
+  edit("manifest.yaml", "    outputs: [text]", "    ouputs: [text]");
+  Outcome r = run("build manifest.yaml");
+  EXPECT_EQ(r.rc, 78);
+  EXPECT_NE(r.err.find("manifest.yaml:8:5: unknown key 'ouputs' in a report, did you mean 'outputs'?"), std::string::npos)
+      << r.err;
+  EXPECT_TRUE(out_files().empty());
+}
+
+TEST_F(Cli, NonNumberIsADataErrorAtItsPosition) {
+  edit("report.yaml", "carried_over: {natural_person: 0", "carried_over: {natural_person: 三");
+  std::string where = position_of("report.yaml", "carried_over: {natural_person: 三", "三");
+  Outcome r = run("build manifest.yaml");
+  EXPECT_EQ(r.rc, 65);
+  EXPECT_NE(r.err.find(where + ": 三、收到和处理政府信息公开申请情况 · 二、上年结转政府信息公开申请数量 · 自然人：应为非负整数"),
+            std::string::npos)
+      << r.err << where;
+  EXPECT_TRUE(out_files().empty());
+}
+
+TEST_F(Cli, UnknownRowSuggestsTheNearestKeyAndLabel) {
+  edit("report.yaml", "new_received:", "new_recieved:");
+  Outcome r = run("check manifest.yaml");
+  EXPECT_EQ(r.rc, 65);
+  EXPECT_NE(r.err.find("未知的行 'new_recieved'，是否应为 'new_received'（一、本年新收政府信息公开申请数量）？"), std::string::npos)
+      << r.err;
+}
+
+TEST_F(Cli, MissingDataFileIsNoInput) {
+  edit("manifest.yaml", "path: report.yaml", "path: missing.yaml");
+  Outcome r = run("build manifest.yaml");
+  EXPECT_EQ(r.rc, 66);
+  EXPECT_NE(r.err.find("missing.yaml: input file not found"), std::string::npos) << r.err;
+  EXPECT_TRUE(out_files().empty());
+}
+
+TEST_F(Cli, MissingPluginIsUnavailable) {
+  edit("manifest.yaml", "outputs: [text]", "outputs: [pdf]");
+  Outcome r = run("build manifest.yaml");
+  EXPECT_EQ(r.rc, 69);
+  EXPECT_NE(r.err.find("no output plugin 'pdf'"), std::string::npos) << r.err;
+  EXPECT_TRUE(out_files().empty());
+}
+
+TEST_F(Cli, PluginForAnotherAbiIsRefusedByName) {
+  edit("manifest.yaml", "outputs: [text]", "outputs: [text, otherabi]");
+  Outcome r = run(std::string("build manifest.yaml --plugin-dir '") + FIXTURE_DIR + "'");
+  EXPECT_EQ(r.rc, 69);
+  EXPECT_NE(r.err.find("nianbao-output-otherabi.so: plugin refused: built for plugin ABI 99, this nianbao loads ABI 1"),
+            std::string::npos)
+      << r.err;
+  EXPECT_TRUE(out_files().empty());  // not even the text output of that report
+}
+
+TEST_F(Cli, UnknownPluginOptionSuggestsTheRightOne) {
+  edit("manifest.yaml", "outputs: [text]", "outputs: [{plugin: text, widht: 80}]");
+  Outcome r = run("build manifest.yaml");
+  EXPECT_EQ(r.rc, 78);
+  EXPECT_NE(r.err.find("plugin 'text' has no option 'widht', did you mean 'width'?"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, OneBadReportDoesNotStopTheOthers) {
+  spit(dir / "manifest.yaml",
+       "form: gov-info-disclosure-2021\n"
+       "output_dir: out\n"
+       "reports:\n"
+       "  - id: broken\n"
+       "    inputs: [{plugin: yaml, path: nowhere.yaml}]\n"
+       "    outputs: [text]\n"
+       "  - id: guanpo-2023\n"
+       "    inputs: [{plugin: yaml, path: report.yaml}]\n"
+       "    outputs: [text]\n");
+  Outcome r = run("build manifest.yaml");
+  EXPECT_EQ(r.rc, 66);
+  EXPECT_EQ(out_files(), std::vector<std::string>{kTitle + ".txt"});
+  EXPECT_NE(r.err.find("2 reports: 1 ok, 1 failed"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, UsageErrorsAndVersion) {
+  EXPECT_EQ(run("frobnicate").rc, 64);
+  EXPECT_EQ(run("").rc, 64);
+  Outcome v = run("--version");
+  EXPECT_EQ(v.rc, 0);
+  EXPECT_NE(v.out.find("nianbao "), std::string::npos);
+  Outcome h = run("--help");
+  EXPECT_EQ(h.rc, 0);
+  EXPECT_NE(h.out.find("check"), std::string::npos);
+}
+
+TEST_F(Cli, InstalledTreeFindsItsPluginsAndForm) {
+  fs::path prefix = dir / "prefix";
+  std::string cmd = std::string("'") + CMAKE_EXE + "' --install '" + BUILD_DIR + "' --prefix '" + prefix.string() + "' >/dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  Outcome p = run("plugins", (prefix / "bin/nianbao").string());
+  EXPECT_EQ(p.rc, 0) << p.err;
+  EXPECT_NE(p.out.find("input yaml"), std::string::npos);
+  EXPECT_NE(p.out.find("output text"), std::string::npos);
+  EXPECT_EQ(p.err.find(BUILD_DIR), std::string::npos) << "installed binary looked into the build tree: " << p.err;
+  Outcome b = run("build manifest.yaml", (prefix / "bin/nianbao").string());
+  EXPECT_EQ(b.rc, 0) << b.err;
+  EXPECT_EQ(slurp(report_txt()), slurp(fs::path(NIANBAO_TEST_DATA) / "e2e/guanpo-2023.txt"));
+}
+
+}  // namespace
