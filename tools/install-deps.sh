@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages nianbao builds and tests with. Run as root,
+# or as a user with sudo. Safe to run again.
+set -euo pipefail
+packages=(
+  build-essential cmake pkg-config git
+  libyaml-cpp-dev libboost-dev libcli11-dev libfmt-dev libicu-dev nlohmann-json3-dev
+  libgtest-dev
+)
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+echo "nianbao: build dependencies installed"
