@@ -21,7 +21,13 @@ constexpr const char* kIndent = "\u3000\u3000";  // two full-width spaces: the f
 class TextOutput : public nianbao::OutputPlugin {
  public:
   void write(const nianbao::OutputRequest& rq, nianbao::OutputFiles& files) override {
-    const int width = static_cast<int>(rq.options.integer("width"));
+    const std::int64_t asked = rq.options.integer("width");
+    // Narrower than ten CJK characters a line, a report stops being readable.
+    if (asked < 20 || asked > 1000)
+      throw nianbao::Error(nianbao::ExitCode::config, "option 'width' of plugin 'text' must be between 20 and 1000, not " +
+                                                          std::to_string(asked),
+                           rq.options.get("width").source);
+    const int width = static_cast<int>(asked);
     const bool wrap = rq.options.boolean("wrap");
     const int ambiguous = rq.options.string("ambiguous_width") == "2" ? 2 : 1;
     const std::string eol = rq.options.string("line_ending") == "crlf" ? "\r\n" : "\n";
