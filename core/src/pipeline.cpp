@@ -57,22 +57,18 @@ std::vector<ReportResult> Pipeline::run_entry(const ReportEntry& entry, const Ru
   try {
     // Plugins and their options first: configuration errors surface before
     // any data is read.
-    std::vector<Prepared> inputs, outputs;
-    for (const auto& use : entry.inputs) {
+    auto prepare = [&](const PluginUse& use, PluginKind kind) {
       Prepared p;
-      p.input = host_.create_input(use.plugin);
-      p.options = resolve_options(use.plugin, host_.info(PluginKind::input, use.plugin).options, use);
+      if (kind == PluginKind::input) p.input = host_.create_input(use.plugin);
+      else p.output = host_.create_output(use.plugin);
+      p.options = resolve_options(use.plugin, host_.info(kind, use.plugin).options, use);
       p.use = &use;
-      inputs.push_back(std::move(p));
-    }
+      return p;
+    };
+    std::vector<Prepared> inputs, outputs;
+    for (const auto& use : entry.inputs) inputs.push_back(prepare(use, PluginKind::input));
     if (options.mode == Mode::build)
-      for (const auto& use : entry.outputs) {
-        Prepared p;
-        p.output = host_.create_output(use.plugin);
-        p.options = resolve_options(use.plugin, host_.info(PluginKind::output, use.plugin).options, use);
-        p.use = &use;
-        outputs.push_back(std::move(p));
-      }
+      for (const auto& use : entry.outputs) outputs.push_back(prepare(use, PluginKind::output));
     if (options.mode == Mode::build && outputs.empty())
       throw Error(ExitCode::config, "report '" + entry.id + "' has no outputs (add outputs: [text])", entry.source);
 
