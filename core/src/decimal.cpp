@@ -13,8 +13,8 @@ Decimal Decimal::from_int(std::int64_t v) {
 
 std::optional<Decimal> Decimal::parse(std::string_view t) {
   bool neg = false;
-  if (!t.empty() && (t[0] == '-' || t[0] == '+')) {
-    neg = t[0] == '-';
+  if (!t.empty() && t[0] == '-') {
+    neg = true;
     t.remove_prefix(1);
   }
   auto dot = t.find('.');

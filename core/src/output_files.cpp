@@ -47,16 +47,18 @@ std::vector<fs::path> StagedFiles::commit() {
   for (const auto& [tmp, target] : staged_) {
     std::error_code ec;
     if (!fs::is_regular_file(tmp, ec)) {
+      std::string name = target.filename().string();  // abort() clears staged_
       abort();
-      throw Error(ExitCode::software, "an output plugin did not write " + target.filename().string());
+      throw Error(ExitCode::software, "an output plugin did not write " + name);
     }
   }
   for (const auto& [tmp, target] : staged_) {
     std::error_code ec;
     fs::rename(tmp, target, ec);
     if (ec) {
+      std::string where = target.string(), why = ec.message();  // abort() clears staged_
       abort();
-      throw Error(ExitCode::cant_create, "cannot move output into place: " + ec.message(), {target.string()});
+      throw Error(ExitCode::cant_create, "cannot move output into place: " + why, {where});
     }
     out.push_back(target);
   }

@@ -32,7 +32,8 @@ void Report::merge(const Report& o) {
   if (o.year != 0) year_source = o.year_source;
   take(kind, o.kind, !kind.empty(), !o.kind.empty(), kind_source, o.kind_source, "单位类型（kind）");
   if (!o.kind.empty()) kind_source = o.kind_source;
-  take(region, o.region, !region.empty(), !o.region.empty(), agency_source, o.agency_source, "地区（region）");
+  take(region, o.region, !region.empty(), !o.region.empty(), region_source, o.region_source, "地区（region）");
+  if (!o.region.empty()) region_source = o.region_source;
   if (o.preface) {
     if (preface) throw Error(ExitCode::data, "开头段落（preface）重复填写，另见 " + preface->source.str(), o.preface->source);
     preface = o.preface;

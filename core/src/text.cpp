@@ -103,7 +103,11 @@ std::vector<std::string> wrap_lines(std::string_view text, double width,
         if (last > i && measure(utf8_of(u, i, k)) > width) break;
         last = j = k;
       }
-      if (j >= to) return i;  // the rest fits: it starts the next line
+      if (j >= to) {
+        if (measure(utf8_of(u, i, to)) <= width) return i;  // the rest fits: it starts the next line
+        lines.push_back(utf8_of(u, i, to));  // one character wider than a line: it stands alone
+        return to;
+      }
       lines.push_back(utf8_of(u, i, last));
       i = last;
     }

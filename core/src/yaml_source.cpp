@@ -19,7 +19,9 @@ YamlFile YamlFile::load(const std::filesystem::path& file, const std::string& di
   return parse(ss.str(), display, syntax_code);
 }
 
-YamlFile YamlFile::parse(const std::string& text, const std::string& display, ExitCode syntax_code) {
+YamlFile YamlFile::parse(const std::string& raw, const std::string& display, ExitCode syntax_code) {
+  // Windows Notepad writes a byte order mark; it is not part of line 1's columns.
+  const std::string text = raw.rfind("\xEF\xBB\xBF", 0) == 0 ? raw.substr(3) : raw;
   YamlFile f;
   f.display_ = display;
   std::size_t pos = 0;

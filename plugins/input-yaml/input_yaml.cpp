@@ -1,4 +1,5 @@
 // Input plugin `yaml`: one agency's report data in a YAML file.
+#include <nianbao/compose.hpp>
 #include <nianbao/plugin.hpp>
 #include <nianbao/text.hpp>
 #include <nianbao/yaml_source.hpp>
@@ -59,7 +60,10 @@ class YamlInput : public nianbao::InputPlugin {
                kData);
       }
     }
-    if (const YAML::Node n = root["region"]) r.region = scalar(f, n, "地区（region）");
+    if (const YAML::Node n = root["region"]) {
+      r.region = scalar(f, n, "地区（region）");
+      r.region_source = f.loc(n);
+    }
     if (const YAML::Node n = root["preface"]) r.preface = nianbao::Text{scalar(f, n, "开头段落（preface）"), f.loc(n)};
     if (const YAML::Node n = root["text"]) read_texts(f, form, n, r);
     if (const YAML::Node n = root["signature"]) read_signature(f, n, r);
@@ -98,8 +102,7 @@ class YamlInput : public nianbao::InputPlugin {
     if (!n["date"]) f.fail(n, "落款需要日期（signature.date，如 2024-01-20）", kData);
     s.date = scalar(f, n["date"], "落款日期（signature.date）");
     int y = 0, m = 0, d = 0;
-    char tail = 0;
-    if (std::sscanf(s.date.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+    if (!nianbao::parse_iso_date(s.date, y, m, d))
       f.fail(n["date"], "落款日期应写作 2024-01-20，实为 \"" + s.date + "\"", kData);
     r.signature = s;
   }

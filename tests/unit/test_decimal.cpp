@@ -98,3 +98,7 @@ TEST(Decimal, TellsIntegersFromFractions) {
   EXPECT_FALSE(must_parse("-1.5").is_integer());
   EXPECT_TRUE(Decimal::from_int(42).is_integer());
 }
+
+TEST(Decimal, RefusesAPlusSign) {
+  EXPECT_FALSE(Decimal::parse("+5").has_value());
+}

@@ -343,6 +343,14 @@ TEST(ChineseDate, WritesIsoDatesTheChineseWay) {
   EXPECT_EQ(chinese_date(""), "");
 }
 
+TEST(ChineseDate, LeavesImpossibleDatesAlone) {
+  EXPECT_EQ(chinese_date("2024-02-30"), "2024-02-30");
+  EXPECT_EQ(chinese_date("2023-04-31"), "2023-04-31");
+  EXPECT_EQ(chinese_date(" 2024-01-05"), " 2024-01-05");
+  EXPECT_EQ(chinese_date("2024-02-29"), "2024年2月29日");  // a leap day
+  EXPECT_EQ(chinese_date("2023-02-29"), "2023-02-29");
+}
+
 TEST(SafeFileStem, NeverEscapesTheOutputFolder) {
   std::string s = safe_file_stem("../../etc/passwd");
   EXPECT_EQ(s.find('/'), std::string::npos) << s;

@@ -148,3 +148,9 @@ TEST(Join, JoinsWithSeparator) {
   EXPECT_EQ(join({}, ", "), "");
   EXPECT_EQ(join({"一"}, " · "), "一");
 }
+
+TEST(WrapLines, ACharacterWiderThanTheLineStillTerminates) {
+  auto lines = wrap_lines("官坡", 1, columns);
+  EXPECT_EQ(lines, (std::vector<std::string>{"官", "坡"}));
+  EXPECT_EQ(wrap_lines("ab", 0.5, columns), (std::vector<std::string>{"a", "b"}));
+}

@@ -21,7 +21,9 @@ NIANBAO_API Document compose(const Form& form, const Report& report);
 // Error(ExitCode::config).
 NIANBAO_API std::string expand_pattern(const std::string& pattern, const Report& report);
 
-// 2024-01-20 → 2024年1月20日; other text is returned unchanged.
+// True for a real calendar date written exactly YYYY-MM-DD.
+NIANBAO_API bool parse_iso_date(const std::string& iso, int& year, int& month, int& day);
+// 2024-01-20 → 2024年1月20日; anything that is not a real date is returned unchanged.
 NIANBAO_API std::string chinese_date(const std::string& iso);
 
 // A file name component: no path separators, no "..", no control characters.

@@ -25,8 +25,9 @@ class NIANBAO_API StagedFiles : public OutputFiles {
   StagedFiles& operator=(const StagedFiles&) = delete;
 
   // Throws Error(cant_create) for a name that is empty, has a path separator,
-  // is "." or "..", starts with '.', has control characters, or was already
-  // given out in this set.
+  // is "." or "..", starts with '.' or has control characters, and
+  // Error(config) for a name already given out in this set (two outputs of
+  // one report would write the same file).
   std::filesystem::path create(const std::string& file_name) override;
   // Renames every staged file into place; returns the final paths.
   std::vector<std::filesystem::path> commit();

@@ -45,7 +45,7 @@ struct NIANBAO_API Report {
   int year = 0;
   std::string kind;     // a kind id of the form (township, county_dept, …)
   std::string region;   // optional
-  SourceLoc agency_source, year_source, kind_source;
+  SourceLoc agency_source, year_source, kind_source, region_source;
   std::optional<Text> preface;
   std::map<std::string, Text> texts;   // section key → text
   std::optional<Signature> signature;
