@@ -8,7 +8,8 @@ std::string SourceLoc::str() const {
   std::string s = file;
   if (line > 0) {
     s += ":" + std::to_string(line);
-    if (column > 0) s += ":" + std::to_string(column);
+    if (!column_name.empty()) s += ":" + column_name;
+    else if (column > 0) s += ":" + std::to_string(column);
   }
   return s;
 }

@@ -97,6 +97,39 @@ std::string Form::cell_label(const std::string& key) const {
   return join(parts, " · ");
 }
 
+Cell Form::parse_cell(const std::string& key, const std::string& text, const SourceLoc& at) const {
+  if (text.empty()) return Cell::blank(at);
+  if (text == "na" || text == "NA" || text == "/") return Cell::not_applicable(at);
+  bool amount = cell_type(key) == ValueType::amount;
+  auto d = Decimal::parse(text);
+  if (!d)
+    throw Error(ExitCode::data,
+                cell_label(key) + "：" + (amount ? "应为非负数（万元，最多四位小数）" : "应为非负整数") + "，实为 \"" + text +
+                    "\"（未填写请留空，不适用请写 na）",
+                at);
+  if (d->negative()) throw Error(ExitCode::data, cell_label(key) + "：不能为负数，实为 " + text, at);
+  if (!amount && !d->is_integer()) throw Error(ExitCode::data, cell_label(key) + "：件数应为整数，实为 " + text, at);
+  return Cell::number(*d, at);
+}
+
+int Form::parse_year(const std::string& text, const SourceLoc& at) const {
+  int v = 0;
+  bool digits = text.size() == 4 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (digits) v = std::stoi(text);
+  if (!digits || v < 2000 || v > 2100) throw Error(ExitCode::data, "年度（year）应为四位年份，如 2023，实为 \"" + text + "\"", at);
+  return v;
+}
+
+void Form::check_kind(const std::string& k, const SourceLoc& at) const {
+  if (kind(k)) return;
+  std::vector<std::string> listed;
+  for (const auto& x : kinds) listed.push_back(x.key + "（" + x.label + "）");
+  std::string near = nearest(k, kind_keys());
+  throw Error(ExitCode::data,
+              "未知的单位类型 '" + k + "'" + (near.empty() ? "" : "，是否应为 '" + near + "'？") + "（可用：" + join(listed, "、") + "）",
+              at);
+}
+
 namespace {
 
 // Loads one form file; every defect is an Error(config) at its position.

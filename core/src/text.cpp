@@ -1,6 +1,7 @@
 #include <nianbao/text.hpp>
 
 #include <unicode/brkiter.h>
+#include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
@@ -185,6 +186,22 @@ std::string nearest(std::string_view word, const std::vector<std::string>& candi
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
   std::string n = nearest(word, candidates);
   return n.empty() ? std::string{} : ", did you mean '" + n + "'?";
+}
+
+std::string normalize_label(std::string_view text) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  icu::UnicodeString n = U_SUCCESS(status) ? nfkc->normalize(u, status) : u;
+  icu::UnicodeString out;
+  for (int32_t i = 0; i < n.length();) {
+    UChar32 c = n.char32At(i);
+    if (!u_isUWhiteSpace(c)) out.append(c);
+    i += U16_LENGTH(c);
+  }
+  std::string s;
+  out.toUTF8String(s);
+  return s;
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view sep) {

@@ -4,7 +4,6 @@
 #include <nianbao/text.hpp>
 #include <nianbao/yaml_source.hpp>
 
-#include <cstdio>
 
 namespace {
 
@@ -41,24 +40,13 @@ class YamlInput : public nianbao::InputPlugin {
       if (r.agency.empty()) f.fail(n, "单位名称（agency）为空", kData);
     }
     if (const YAML::Node n = root["year"]) {
-      std::string y = scalar(f, n, "年度（year）");
-      int v = 0;
-      char tail = 0;
-      if (std::sscanf(y.c_str(), "%d%c", &v, &tail) != 1 || v < 2000 || v > 2100)
-        f.fail(n, "年度（year）应为四位年份，如 2023，实为 \"" + y + "\"", kData);
-      r.year = v;
       r.year_source = f.loc(n);
+      r.year = form.parse_year(scalar(f, n, "年度（year）"), r.year_source);
     }
     if (const YAML::Node n = root["kind"]) {
       r.kind = scalar(f, n, "单位类型（kind）");
       r.kind_source = f.loc(n);
-      if (!form.kind(r.kind)) {
-        std::vector<std::string> listed;
-        for (const auto& k : form.kinds) listed.push_back(k.key + "（" + k.label + "）");
-        f.fail(n, "未知的单位类型 '" + r.kind + "'" + suggest(r.kind, form.kind_keys()) + "（可用：" +
-                      nianbao::join(listed, "、") + "）",
-               kData);
-      }
+      form.check_kind(r.kind, r.kind_source);
     }
     if (const YAML::Node n = root["region"]) {
       r.region = scalar(f, n, "地区（region）");
@@ -154,25 +142,14 @@ class YamlInput : public nianbao::InputPlugin {
     }
   }
 
+  // `~` (null) is blank; every other scalar is read as every input reads it.
   static nianbao::Cell cell(const nianbao::YamlFile& f, const nianbao::Form& form, const std::string& key,
                             const YAML::Node& v) {
     nianbao::SourceLoc at = f.loc(v);
     if (v.IsNull()) return nianbao::Cell::blank(at);
     if (!v.IsScalar()) f.fail(v, form.cell_label(key) + "：应为一个数字", kData);
-    const std::string& s = v.Scalar();
-    if (s == "na" || s == "NA" || s == "/") return nianbao::Cell::not_applicable(at);
-    bool amount = form.cell_type(key) == nianbao::ValueType::amount;
-    auto d = nianbao::Decimal::parse(s);
-    if (!d) {
-      throw Error(kData,
-                  form.cell_label(key) + "：" +
-                      (amount ? "应为非负数（万元，最多四位小数）" : "应为非负整数") + "，实为 \"" + s +
-                      "\"（未填写请写 ~，不适用请写 na）",
-                  at);
-    }
-    if (d->negative()) throw Error(kData, form.cell_label(key) + "：不能为负数，实为 " + s, at);
-    if (!amount && !d->is_integer()) throw Error(kData, form.cell_label(key) + "：件数应为整数，实为 " + s, at);
-    return nianbao::Cell::number(*d, at);
+    if (v.Scalar().empty()) return nianbao::Cell::blank(at);
+    return form.parse_cell(key, v.Scalar(), at);
   }
 };
 

@@ -11,6 +11,7 @@
 #pragma once
 #include <nianbao/api.hpp>
 #include <nianbao/error.hpp>
+#include <nianbao/report.hpp>
 
 #include <filesystem>
 #include <map>
@@ -114,6 +115,15 @@ struct NIANBAO_API Form {
   ValueType cell_type(const std::string& key) const;
   // Table title · group · row label · column label (the parts that exist).
   std::string cell_label(const std::string& key) const;
+
+  // What every input plugin does with a cell as written: "" → blank, "na"
+  // or "/" → not applicable, otherwise a non-negative number (whole for
+  // counts, up to four places for amounts). Throws Error(ExitCode::data) at
+  // `at` with the cell's labels and what to write instead.
+  Cell parse_cell(const std::string& key, const std::string& text, const SourceLoc& at) const;
+  // A report year (2000–2100) and a kind key, with the same errors everywhere.
+  int parse_year(const std::string& text, const SourceLoc& at) const;
+  void check_kind(const std::string& kind, const SourceLoc& at) const;
 };
 
 // Splits "table.row.column"; false when it does not have three parts.

@@ -37,6 +37,10 @@ NIANBAO_API std::vector<std::string> wrap_lines(
 NIANBAO_API std::string nearest(std::string_view word, const std::vector<std::string>& candidates);
 // ", did you mean 'x'?" or "".
 NIANBAO_API std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+// A label as people type it, reduced for comparison: NFKC (full-width and
+// half-width brackets, colons and digits become one), no white space or line
+// breaks, case folded. "(一) 予以公开" and "（一）予以公开" compare equal.
+NIANBAO_API std::string normalize_label(std::string_view utf8);
 // "a, b, c"
 NIANBAO_API std::string join(const std::vector<std::string>& items, std::string_view sep);
 
