@@ -85,7 +85,7 @@ std::vector<ReportResult> Pipeline::run_entry(const ReportEntry& entry, const Ru
     for (const auto& r : read) multi += r.size() != 1;
     if (multi == 0) {
       Report merged;
-      for (const auto& r : read) merged.merge(r.front());
+      for (const auto& r : read) merged.merge(r.front(), [&](const std::string& k) { return form_.cell_label(k); });
       merged.id = entry.id;
       reports.push_back(std::move(merged));
     } else if (read.size() == 1) {

@@ -8,10 +8,11 @@ const Cell& Report::cell(const std::string& key) const {
   return it == cells.end() ? absent : it->second;
 }
 
-void Report::set_cell(const std::string& key, Cell c) {
+void Report::set_cell(const std::string& key, Cell c, const Labeler& label) {
   auto [it, fresh] = cells.emplace(key, c);
   if (!fresh)
-    throw Error(ExitCode::data, key + " 重复填写，此前已在 " + it->second.source.str() + " 填写", c.source);
+    throw Error(ExitCode::data, (label ? label(key) : key) + "：重复填写，此前已在 " + it->second.source.str() + " 填写",
+                c.source);
 }
 
 namespace {
@@ -25,7 +26,7 @@ void take(T& mine, const T& theirs, bool mine_set, bool theirs_set, const Source
 }
 }  // namespace
 
-void Report::merge(const Report& o) {
+void Report::merge(const Report& o, const Labeler& label) {
   take(agency, o.agency, !agency.empty(), !o.agency.empty(), agency_source, o.agency_source, "单位名称（agency）");
   if (!o.agency.empty()) agency_source = o.agency_source;
   take(year, o.year, year != 0, o.year != 0, year_source, o.year_source, "年度（year）");
@@ -46,7 +47,7 @@ void Report::merge(const Report& o) {
     auto [it, fresh] = texts.emplace(k, t);
     if (!fresh) throw Error(ExitCode::data, "正文 text." + k + " 重复填写，另见 " + it->second.source.str(), t.source);
   }
-  for (const auto& [k, c] : o.cells) set_cell(k, c);
+  for (const auto& [k, c] : o.cells) set_cell(k, c, label);
 }
 
 }  // namespace nianbao

@@ -49,7 +49,8 @@ nlohmann::json findings_json(const std::vector<ReportResult>& results) {
         nlohmann::json v = c.value.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.value);
         cells.push_back({{"key", c.key}, {"label", c.label}, {"value", v},
                          {"file", c.source.known() ? nlohmann::json(c.source.file) : nlohmann::json(nullptr)},
-                         {"line", c.source.line}, {"column", c.source.column}});
+                         {"line", c.source.line}, {"column", c.source.column},
+                         {"position", c.source.known() ? nlohmann::json(c.source.str()) : nlohmann::json(nullptr)}});
       }
       arr.push_back({{"report", rr.id}, {"rule", f.rule}, {"severity", to_string(f.severity)},
                      {"message", f.message}, {"cells", cells}});

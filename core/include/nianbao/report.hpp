@@ -9,6 +9,7 @@
 #include <nianbao/decimal.hpp>
 #include <nianbao/error.hpp>
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -53,12 +54,15 @@ struct NIANBAO_API Report {
 
   // The cell at key; a blank cell without source when no input gave it.
   const Cell& cell(const std::string& key) const;
+  // Names a cell in messages (the form's labels); the key when empty.
+  using Labeler = std::function<std::string(const std::string& key)>;
+
   // Sets a cell; an existing one given by another input is an error naming both.
-  void set_cell(const std::string& key, Cell c);
+  void set_cell(const std::string& key, Cell c, const Labeler& label = {});
 
   // Adds what `other` holds into this report. Every field given by both is an
   // error (ExitCode::data) that names both sources.
-  void merge(const Report& other);
+  void merge(const Report& other, const Labeler& label = {});
 };
 
 }  // namespace nianbao

@@ -1,0 +1,98 @@
+// The command line as a user runs it, in a scratch folder that starts with a
+// copy of the 官坡镇 sample; shared by the end-to-end tests.
+#pragma once
+#include <nianbao/text.hpp>
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace e2e {
+
+namespace fs = std::filesystem;
+
+inline const std::string kTitle = "官坡镇人民政府2023年政府信息公开工作年度报告";
+
+inline std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline void spit(const fs::path& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }
+
+struct Outcome {
+  int rc = -1;
+  std::string out, err;
+};
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = fs::temp_directory_path() /
+          ("nianbao-e2e-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    fs::copy_file(fs::path(NIANBAO_SOURCE_DIR) / "samples/guanpo-2023/manifest.yaml", dir / "manifest.yaml");
+    fs::copy_file(fs::path(NIANBAO_SOURCE_DIR) / "samples/guanpo-2023/report.yaml", dir / "report.yaml");
+  }
+  void TearDown() override { fs::remove_all(dir); }
+
+  Outcome run(const std::string& args, const std::string& exe = NIANBAO_EXE) {
+    std::string cmd = "cd '" + dir.string() + "' && '" + exe + "' " + args + " >stdout.txt 2>stderr.txt";
+    int status = std::system(cmd.c_str());
+    Outcome r;
+    r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(dir / "stdout.txt");
+    r.err = slurp(dir / "stderr.txt");
+    fs::remove(dir / "stdout.txt");
+    fs::remove(dir / "stderr.txt");
+    return r;
+  }
+
+  // Replaces the first occurrence of `from` in a file of the test folder.
+  void edit(const std::string& file, const std::string& from, const std::string& to) {
+    std::string s = slurp(dir / file);
+    auto p = s.find(from);
+    ASSERT_NE(p, std::string::npos) << from;
+    s.replace(p, from.size(), to);
+    spit(dir / file, s);
+  }
+
+  // "file:line:column" of the first occurrence of `needle`, column in characters.
+  std::string position_of(const std::string& file, const std::string& needle, const std::string& at) {
+    std::istringstream in(slurp(dir / file));
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+      auto p = line.find(needle);
+      if (p == std::string::npos) continue;
+      auto q = line.find(at, p);
+      return file + ":" + std::to_string(n) + ":" + std::to_string(nianbao::count_chars(line.substr(0, q)) + 1);
+    }
+    ADD_FAILURE() << needle << " not in " << file;
+    return "";
+  }
+
+  std::vector<std::string> out_files() {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir / "out", ec)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  fs::path report_txt() { return dir / "out" / (kTitle + ".txt"); }
+
+  fs::path dir;
+};
+
+}  // namespace e2e
