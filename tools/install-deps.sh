@@ -6,6 +6,7 @@ packages=(
   build-essential cmake pkg-config git
   libyaml-cpp-dev libboost-dev libcli11-dev libfmt-dev libicu-dev nlohmann-json3-dev
   libgtest-dev
+  clang libclang-rt-14-dev   # libFuzzer, for tests/fuzz
 )
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi

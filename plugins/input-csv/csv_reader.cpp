@@ -3,6 +3,7 @@
 #include <unicode/ucnv.h>
 #include <unicode/utf8.h>
 
+#include <cstdio>
 #include <memory>
 
 namespace csv {
@@ -70,11 +71,13 @@ void refuse_controls(std::string_view text) {
   for (char ch : text) {
     auto c = static_cast<unsigned char>(ch);
     if (c == '\n') ++line;
-    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t')
-      throw ParseError("not a text file: it holds the control character U+" + std::string(c < 0x10 ? "000" : "00") +
-                           "0123456789ABCDEF"[c >> 4] + "0123456789ABCDEF"[c & 15] +
+    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
+      char code[8];
+      std::snprintf(code, sizeof code, "U+%04X", c);
+      throw ParseError(std::string("not a text file: it holds the control character ") + code +
                            " (is it a spreadsheet saved as .xls/.xlsx rather than exported as CSV?)",
                        line, 0);
+    }
   }
 }
 
@@ -134,6 +137,7 @@ std::vector<Record> parse(std::string_view s) {
             }
             break;
           }
+          if (c == '\r' && i < n && s[i] == '\n') continue;  // CRLF inside a quoted field is a new line: LF
           if (c == '\n') ++line;
           f.text += c;
         }
@@ -145,8 +149,6 @@ std::vector<Record> parse(std::string_view s) {
         f.text.assign(s.substr(i, end - i));
         i = end;
       }
-      // CRLF inside quoted text is kept as LF: both mean a new line.
-      for (std::size_t p = f.text.find("\r\n"); p != std::string::npos; p = f.text.find("\r\n", p)) f.text.erase(p, 1);
       rec.fields.push_back(std::move(f));
       if (i < n && s[i] == ',') {
         ++i;
