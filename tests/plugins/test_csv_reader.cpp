@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <fstream>
 #include <functional>
-#include <iostream>
 #include <random>
 #include <sstream>
 #include <string>
