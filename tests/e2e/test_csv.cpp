@@ -176,6 +176,24 @@ TEST_F(Csv, HalfWidthLabelsAndSplitHeadersAreTolerated) {
   EXPECT_EQ(slurp(report_txt()), golden());
 }
 
+TEST_F(Csv, MergedCellsRepeatedInEverySlotAsWpsExportsThem) {
+  fs::copy_file(kCsvData / "applications-repeated.csv", dir / "applications-repeated.csv");
+  manifest("county/guanpo/text.yaml", exported_tables("applications-repeated.csv"));
+  Outcome r = run("build manifest.yaml");
+  EXPECT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(slurp(report_txt()), golden());
+}
+
+TEST_F(Csv, UnknownColumnHeaderSuggestsTheNearest) {
+  edit("applications.csv", ",,,自然人,", ",,,自然,");
+  manifest("county/guanpo/text.yaml", exported_tables("applications.csv"));
+  Outcome r = run("check manifest.yaml");
+  EXPECT_EQ(r.rc, 65);
+  EXPECT_NE(r.err.find("applications.csv:4:D: 三、收到和处理政府信息公开申请情况：这一列的表头“自然”不是本表的列，是否应为“自然人”？"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST_F(Csv, SimpleGridByKeysWorksToo) {
   std::string grid = "row,natural_person,commercial,research,social_welfare,legal_service,other_org,total\n";
   for (const char* row : {"new_received", "carried_over", "r1_granted", "r2_partial", "r3_1_state_secret", "r3_2_other_law",
