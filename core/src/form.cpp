@@ -139,7 +139,7 @@ class FormLoader {
 
   Form load() {
     const YAML::Node& root = f_.root();
-    f_.check_keys(root, {"id", "name", "title", "kinds", "sections", "tables", "rules"}, "form");
+    f_.check_keys(root, {"id", "name", "title", "kinds", "sections", "tables", "rules", "summary"}, "form");
     Form form;
     form.id = required_string(root, "id", "form");
     form.name = optional_string(root, "name");
@@ -183,6 +183,17 @@ class FormLoader {
     if (rules) {
       f_.require_seq(rules, "rules");
       for (const auto& r : rules) form.rules.push_back(load_rule(form, r));
+    }
+    if (const YAML::Node summary = root["summary"]) {
+      f_.require_seq(summary, "summary");
+      for (const auto& s : summary) {
+        f_.check_keys(s, {"label", "cells"}, "summary column");
+        SummaryColumn c{required_string(s, "label", "summary column"), string_list(s["cells"], "cells")};
+        for (std::size_t i = 0; i < c.cells.size(); ++i)
+          if (!form.is_cell(c.cells[i])) f_.fail(s["cells"][i], "unknown cell '" + c.cells[i] + "'" + did_you_mean(c.cells[i], form.cell_keys()));
+        if (c.cells.empty()) f_.fail(s, "a summary column needs cells");
+        form.summary.push_back(std::move(c));
+      }
     }
     return form;
   }

@@ -1,3 +1,4 @@
+#include <nianbao/compose.hpp>
 #include <nianbao/manifest.hpp>
 #include <nianbao/text.hpp>
 #include <nianbao/yaml_source.hpp>
@@ -66,7 +67,7 @@ Manifest Manifest::load(const fs::path& file) {
   m.base_dir = m.file.parent_path();
   YamlFile f = YamlFile::load(file, m.display, ExitCode::config);
   const YAML::Node& root = f.root();
-  f.check_keys(root, {"form", "output_dir", "plugin_dirs", "outputs", "reports"}, "the manifest");
+  f.check_keys(root, {"form", "output_dir", "plugin_dirs", "outputs", "summary", "build_date", "reports"}, "the manifest");
 
   if (!root["form"]) f.fail(root, "the manifest needs 'form' (for example: form: gov-info-disclosure-2021)");
   m.form = f.string(root["form"], "form");
@@ -79,6 +80,12 @@ Manifest Manifest::load(const fs::path& file) {
   std::vector<PluginUse> default_outputs;
   if (root["outputs"]) default_outputs = plugin_list(f, root["outputs"], false, m.base_dir);
 
+  if (root["summary"]) m.summary = plugin_list(f, root["summary"], false, m.base_dir);
+  if (root["build_date"]) {
+    m.build_date = f.string(root["build_date"], "build_date");
+    int y, mo, d;
+    if (!parse_iso_date(m.build_date, y, mo, d)) f.fail(root["build_date"], "build_date must be a date written YYYY-MM-DD");
+  }
   if (!root["reports"]) f.fail(root, "the manifest needs 'reports'");
   f.require_seq(root["reports"], "reports");
   std::set<std::string> ids;

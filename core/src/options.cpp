@@ -63,6 +63,9 @@ const OptionValue& Options::get(const std::string& name) const {
 
 InputPlugin::~InputPlugin() = default;
 OutputPlugin::~OutputPlugin() = default;
+void OutputPlugin::write_summary(const SummaryRequest&, OutputFiles&) {
+  throw Error(ExitCode::config, "this output plugin writes no summary for a whole build");
+}
 OutputFiles::~OutputFiles() = default;
 
 }  // namespace nianbao

@@ -3,6 +3,8 @@
 #include <nianbao/pipeline.hpp>
 #include <nianbao/text.hpp>
 
+#include <cstdlib>
+#include <ctime>
 #include <map>
 
 namespace nianbao {
@@ -29,6 +31,22 @@ fs::path locate_form(const std::string& id_or_path, const fs::path& base_dir, co
               where);
 }
 
+std::string fixed_build_date(const Manifest& manifest) {
+  const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
+  if (epoch && *epoch) {
+    char* end = nullptr;
+    long long v = std::strtoll(epoch, &end, 10);
+    if (*end != '\0' || v < 0) throw Error(ExitCode::config, std::string("SOURCE_DATE_EPOCH must be seconds since 1970, not '") + epoch + "'");
+    std::time_t t = static_cast<std::time_t>(v);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+  }
+  return manifest.build_date;
+}
+
 Pipeline::Pipeline(const Manifest& manifest, PluginHost& host, const Form& form)
     : manifest_(manifest), host_(host), form_(form) {}
 
@@ -53,7 +71,8 @@ void require_identity(const Form& form, const Report& r, const std::string& wher
 
 std::vector<ReportResult> Pipeline::run_entry(const ReportEntry& entry, const RunOptions& options) {
   std::vector<ReportResult> results;
-  ReportResult failed{entry.id, "", ExitCode::ok, "", {}, {}};
+  ReportResult failed;
+  failed.id = entry.id;
   try {
     // Plugins and their options first: configuration errors surface before
     // any data is read.
@@ -99,13 +118,28 @@ std::vector<ReportResult> Pipeline::run_entry(const ReportEntry& entry, const Ru
     }
 
     for (auto& report : reports) {
-      ReportResult rr{report.id, report.agency, ExitCode::ok, "", {}, {}};
+      ReportResult rr;
+      rr.id = report.id;
+      rr.agency = report.agency;
       try {
         require_identity(form_, report, entry.inputs.front().display_path);
+        rr.kind = report.kind;
+        rr.year = report.year;
+        for (const auto& col : form_.summary) {
+          std::optional<Decimal> sum = Decimal{};
+          for (const auto& k : col.cells) {
+            const Cell& c = report.cell(k);
+            if (c.has_value() && sum) sum = *sum + c.value;
+            else sum.reset();
+          }
+          rr.summary_values.push_back(sum);
+        }
         rr.findings = run_checks(form_, report);
         bool invalid = has_errors(rr.findings);
         if (options.mode == Mode::build && (!invalid || options.write_invalid)) {
           Document doc = compose(form_, report);
+          doc.build_date = fixed_build_date(manifest_);
+          if (doc.build_date.empty()) doc.build_date = !doc.date.empty() ? doc.date : std::to_string(report.year + 1) + "-01-01";
           StagedFiles files(manifest_.output_dir);
           for (const auto& p : outputs) {
             try {
@@ -155,7 +189,62 @@ BuildResult Pipeline::run(const RunOptions& options, const std::function<void(co
       out.reports.push_back(std::move(rr));
     }
   }
+  if (options.mode == Mode::build) {
+    std::vector<ReportResult> reports = out.reports;
+    for (const auto& use : manifest_.summary) {
+      ReportResult rr = run_summary(use, reports);
+      out.exit = worse(out.exit, rr.status);
+      if (on_report) on_report(rr);
+      out.reports.push_back(std::move(rr));
+    }
+  }
   return out;
+}
+
+ReportResult Pipeline::run_summary(const PluginUse& use, const std::vector<ReportResult>& reports) {
+  ReportResult rr;
+  rr.id = "summary:" + use.plugin;
+  try {
+    auto plugin = host_.create_output(use.plugin);
+    if (!plugin->writes_summary())
+      throw Error(ExitCode::config, "output plugin '" + use.plugin + "' writes no summary for a whole build", use.source);
+    Options options = resolve_options(use.plugin, host_.info(PluginKind::output, use.plugin).options, use);
+    std::vector<SummaryEntry> entries;
+    int last_year = 0;
+    for (const auto& r : reports) {
+      SummaryEntry e;
+      e.id = r.id;
+      e.agency = r.agency;
+      e.kind = r.kind;
+      if (const KindDef* k = form_.kind(r.kind)) e.kind_label = k->label;
+      e.year = r.year;
+      e.status = r.status;
+      e.error = r.error;
+      e.findings = r.findings;
+      e.values = r.summary_values;
+      last_year = std::max(last_year, r.year);
+      entries.push_back(std::move(e));
+    }
+    std::string date = fixed_build_date(manifest_);
+    if (date.empty()) date = std::to_string(last_year > 0 ? last_year + 1 : 2000) + "-01-01";
+    StagedFiles files(manifest_.output_dir);
+    try {
+      plugin->write_summary(SummaryRequest{form_, entries, options, date}, files);
+    } catch (const Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw Error(ExitCode::software, "output plugin '" + use.plugin + "' failed on the summary: " + e.what());
+    }
+    for (const auto& t : files.targets()) {
+      auto [it, fresh] = claimed_.emplace(t, rr.id);
+      if (!fresh) throw Error(ExitCode::config, "the summary would overwrite " + display_path(t) + ", written by report '" + it->second + "'");
+    }
+    rr.outputs = files.commit();
+  } catch (const Error& e) {
+    rr.status = e.code();
+    rr.error = e.what();
+  }
+  return rr;
 }
 
 }  // namespace nianbao

@@ -2,6 +2,8 @@
 // column, the text report against its golden file, and no partial output.
 #include "cli_fixture.hpp"
 
+#include <nianbao/plugin.hpp>
+
 #include <nlohmann/json.hpp>
 
 using namespace e2e;
@@ -161,7 +163,8 @@ TEST_F(Cli, PluginForAnotherAbiIsRefusedByName) {
   edit("manifest.yaml", "outputs: [text]", "outputs: [text, otherabi]");
   Outcome r = run(std::string("build manifest.yaml --plugin-dir '") + FIXTURE_DIR + "'");
   EXPECT_EQ(r.rc, 69);
-  EXPECT_NE(r.err.find("nianbao-output-otherabi.so: plugin refused: built for plugin ABI 99, this nianbao loads ABI 1"),
+  EXPECT_NE(r.err.find("nianbao-output-otherabi.so: plugin refused: built for plugin ABI 99, this nianbao loads ABI " +
+                       std::to_string(NIANBAO_PLUGIN_ABI_VERSION)),
             std::string::npos)
       << r.err;
   EXPECT_TRUE(out_files().empty());  // not even the text output of that report

@@ -59,7 +59,8 @@ using Block = std::variant<Heading, Paragraph, Table, SignatureBlock>;
 struct Document {
   std::string title;
   std::string author;      // the agency
-  std::string date;        // document date, ISO 8601, from the data or the manifest; may be empty
+  std::string date;        // the 落款 date, ISO 8601; may be empty
+  std::string build_date;  // ISO 8601 date for file metadata: never the clock (see Pipeline)
   std::string file_stem;   // output file name without extension, already safe for a file system
   std::vector<Block> blocks;
 };

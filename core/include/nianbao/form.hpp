@@ -91,6 +91,12 @@ struct RuleDef {
   SourceLoc source;
 };
 
+// A column of the county summary: the sum of these cells (新收 = applications.new_received.total).
+struct SummaryColumn {
+  std::string label;
+  std::vector<std::string> cells;
+};
+
 struct NIANBAO_API Form {
   std::string id;
   std::string name;
@@ -100,6 +106,7 @@ struct NIANBAO_API Form {
   std::vector<SectionDef> sections;
   std::vector<TableDef> tables;
   std::vector<RuleDef> rules;
+  std::vector<SummaryColumn> summary;
 
   // Throws Error(ExitCode::config) with file:line:column for any defect.
   static Form load(const std::filesystem::path& file);

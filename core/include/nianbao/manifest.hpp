@@ -48,6 +48,8 @@ struct NIANBAO_API Manifest {
   std::filesystem::path output_dir;
   std::vector<std::filesystem::path> plugin_dirs;
   std::vector<ReportEntry> reports;
+  std::vector<PluginUse> summary;  // manifest-level outputs: one file for the whole build
+  std::string build_date;          // YYYY-MM-DD written into documents; SOURCE_DATE_EPOCH wins
 
   // Throws Error: no_input when the file is missing, config for any defect.
   static Manifest load(const std::filesystem::path& file);

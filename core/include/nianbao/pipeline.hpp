@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@ struct RunOptions {
 struct ReportResult {
   std::string id;
   std::string agency;
+  std::string kind;
+  int year = 0;
+  std::vector<std::optional<Decimal>> summary_values;  // per form summary column
   ExitCode status = ExitCode::ok;  // ok, or why the job failed
   std::string error;               // the failure, with its location
   std::vector<Finding> findings;
@@ -52,12 +56,18 @@ class NIANBAO_API Pipeline {
 
  private:
   std::vector<ReportResult> run_entry(const ReportEntry& entry, const RunOptions& options);
+  ReportResult run_summary(const PluginUse& use, const std::vector<ReportResult>& reports);
 
   const Manifest& manifest_;
   PluginHost& host_;
   const Form& form_;
   std::map<std::filesystem::path, std::string> claimed_;  // output file → report that wrote it
 };
+
+// The date written into documents: SOURCE_DATE_EPOCH (as a UTC date) when
+// set, else the manifest's build_date, else "" (each output then takes one
+// from the data). Never the clock, so reruns give identical files.
+NIANBAO_API std::string fixed_build_date(const Manifest& manifest);
 
 // Finds a form by built-in id (in <data dir>/config/forms/<id>.yaml) or by a
 // path relative to `base_dir`. Throws Error(config) naming what was searched.

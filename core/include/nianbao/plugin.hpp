@@ -23,13 +23,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 // Bump on any change to this header's types or the descriptor layout. The
 // entry symbol's name carries it, so a plugin for another ABI is recognised
 // (and named) without running any of its code.
-#define NIANBAO_PLUGIN_ABI_VERSION 1
+#define NIANBAO_PLUGIN_ABI_VERSION 2  // 2: OutputPlugin::write_summary
 #define NIANBAO_PLUGIN_SYMBOL_PREFIX "nianbao_plugin_v"
 #define NIANBAO_CAT_(a, b) a##b
 #define NIANBAO_CAT(a, b) NIANBAO_CAT_(a, b)
@@ -96,10 +97,34 @@ struct OutputRequest {
   const Options& options;
 };
 
+// One report of a build, as a manifest-level output (the county workbook) sees it.
+struct SummaryEntry {
+  std::string id;
+  std::string agency;
+  std::string kind;        // kind key (township); kind_label its name (乡镇人民政府)
+  std::string kind_label;
+  int year = 0;
+  ExitCode status = ExitCode::ok;  // ok, data (a rule failed) or why the report could not be built
+  std::string error;               // why it could not be built, when it could not
+  std::vector<Finding> findings;
+  std::vector<std::optional<Decimal>> values;  // one per form.summary column; nullopt when not all filled
+};
+
+struct SummaryRequest {
+  const Form& form;
+  const std::vector<SummaryEntry>& entries;  // in manifest order
+  const Options& options;
+  std::string date;  // ISO date for document properties (SOURCE_DATE_EPOCH, build_date, or from the data)
+};
+
 class NIANBAO_API OutputPlugin {
  public:
   virtual ~OutputPlugin();
   virtual void write(const OutputRequest& rq, OutputFiles& files) = 0;
+  // A plugin that can also write one file for the whole build (manifest
+  // `summary:`) says so here and implements write_summary.
+  virtual bool writes_summary() const { return false; }
+  virtual void write_summary(const SummaryRequest& rq, OutputFiles& files);
 };
 
 namespace detail {
