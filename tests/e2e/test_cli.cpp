@@ -15,15 +15,17 @@ TEST_F(Cli, SampleBuildsTheGoldenTextReport) {
   ASSERT_EQ(r.rc, 0) << r.err;
   EXPECT_NE(r.out.find("wrote out/" + kTitle + ".txt"), std::string::npos) << r.out;
   EXPECT_EQ(slurp(report_txt()), slurp(fs::path(NIANBAO_TEST_DATA) / "e2e/guanpo-2023.txt"));
-  EXPECT_EQ(out_files(), std::vector<std::string>{kTitle + ".txt"});
+  EXPECT_EQ(out_files(), (std::vector<std::string>{kTitle + ".txt", kTitle + ".xlsx"}));
 }
 
 TEST_F(Cli, RerunIsByteIdentical) {
   ASSERT_EQ(run("build manifest.yaml").rc, 0);
   std::string first = slurp(report_txt());
+  std::string first_xlsx = slurp(dir / "out" / (kTitle + ".xlsx"));
   ASSERT_EQ(run("build manifest.yaml").rc, 0);
   EXPECT_EQ(slurp(report_txt()), first);
-  EXPECT_EQ(out_files().size(), 1u);
+  EXPECT_EQ(slurp(dir / "out" / (kTitle + ".xlsx")), first_xlsx);
+  EXPECT_EQ(out_files().size(), 2u);
 }
 
 TEST_F(Cli, TextTablesLineUpCountingCjkAsTwoColumns) {
@@ -112,11 +114,11 @@ TEST_F(Cli, RuleErrorInBuildWritesNothingAndKeepsYesterdaysFile) {
   Outcome r = run("build manifest.yaml");
   EXPECT_EQ(r.rc, 65);
   EXPECT_EQ(slurp(report_txt()), good);
-  EXPECT_EQ(out_files(), std::vector<std::string>{kTitle + ".txt"});
+  EXPECT_EQ(out_files(), (std::vector<std::string>{kTitle + ".txt", kTitle + ".xlsx"}));
 }
 
 TEST_F(Cli, MisspeltManifestKeyIsAConfigurationError) {
-  edit("manifest.yaml", "    outputs: [text]", "    ouputs: [text]");
+  edit("manifest.yaml", "    outputs: [text, xlsx]", "    ouputs: [text, xlsx]");
   Outcome r = run("build manifest.yaml");
   EXPECT_EQ(r.rc, 78);
   EXPECT_NE(r.err.find("manifest.yaml:8:5: unknown key 'ouputs' in a report, did you mean 'outputs'?"), std::string::npos)
@@ -152,7 +154,7 @@ TEST_F(Cli, MissingDataFileIsNoInput) {
 }
 
 TEST_F(Cli, MissingPluginIsUnavailable) {
-  edit("manifest.yaml", "outputs: [text]", "outputs: [pdf]");
+  edit("manifest.yaml", "outputs: [text, xlsx]", "outputs: [pdf]");
   Outcome r = run("build manifest.yaml");
   EXPECT_EQ(r.rc, 69);
   EXPECT_NE(r.err.find("no output plugin 'pdf'"), std::string::npos) << r.err;
@@ -160,7 +162,7 @@ TEST_F(Cli, MissingPluginIsUnavailable) {
 }
 
 TEST_F(Cli, PluginForAnotherAbiIsRefusedByName) {
-  edit("manifest.yaml", "outputs: [text]", "outputs: [text, otherabi]");
+  edit("manifest.yaml", "outputs: [text, xlsx]", "outputs: [text, otherabi]");
   Outcome r = run(std::string("build manifest.yaml --plugin-dir '") + FIXTURE_DIR + "'");
   EXPECT_EQ(r.rc, 69);
   EXPECT_NE(r.err.find("nianbao-output-otherabi.so: plugin refused: built for plugin ABI 99, this nianbao loads ABI " +
@@ -171,7 +173,7 @@ TEST_F(Cli, PluginForAnotherAbiIsRefusedByName) {
 }
 
 TEST_F(Cli, UnknownPluginOptionSuggestsTheRightOne) {
-  edit("manifest.yaml", "outputs: [text]", "outputs: [{plugin: text, widht: 80}]");
+  edit("manifest.yaml", "outputs: [text, xlsx]", "outputs: [{plugin: text, widht: 80}]");
   Outcome r = run("build manifest.yaml");
   EXPECT_EQ(r.rc, 78);
   EXPECT_NE(r.err.find("plugin 'text' has no option 'widht', did you mean 'width'?"), std::string::npos) << r.err;

@@ -433,7 +433,8 @@ TEST(CsvDecode, FakePngIsNotText) {
 
 TEST(CsvDecode, FakeZipIsNotText) {
   // An .xlsx is a ZIP archive.
-  const std::string zip("PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0b\xEE\x9Dh^\x01\0\0\x90\x04\0\0\x13\0\x08\x02[Content_Types].xml", 51);
+  static const char kZip[] = "PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0b\xEE\x9Dh^\x01\0\0\x90\x04\0\0\x13\0\x08\x02[Content_Types].xml";
+  const std::string zip(kZip, sizeof kZip - 1);  // the literal's own length: it holds NULs
   ParseError e = decode_error(zip);
   EXPECT_TRUE(says_binary(e)) << e.what();
   EXPECT_NE(std::string(e.what()).find(".xls"), std::string::npos) << e.what();
