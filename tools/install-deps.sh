@@ -4,8 +4,8 @@
 set -euo pipefail
 packages=(
   build-essential cmake pkg-config git
-  libyaml-cpp-dev libboost-dev libcli11-dev libfmt-dev libicu-dev nlohmann-json3-dev
-  libgtest-dev
+  libyaml-cpp-dev libboost-dev libcli11-dev libfmt-dev libicu-dev nlohmann-json3-dev libxlsxwriter-dev
+  libgtest-dev python3 python3-openpyxl   # the tests read workbooks back with openpyxl
   clang libclang-rt-14-dev   # libFuzzer, for tests/fuzz
 )
 sudo=""

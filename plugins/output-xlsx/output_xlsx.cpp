@@ -221,7 +221,7 @@ class XlsxOutput : public nianbao::OutputPlugin {
       ++r;
     }
     for (std::size_t c = 0; c < head.size() && c < 64; ++c)
-      worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), c + 1 == head.size() ? 80 : widths[c], nullptr);
+      worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), c + 1 == head.size() ? 50 : widths[c], nullptr);
     worksheet_freeze_panes(ws, 1, 0);
     check(worksheet_autofilter(ws, 0, 0, r - 1, static_cast<lxw_col_t>(head.size() - 1)), "autofilter");
     page_setup(ws, true, 0, 0);
