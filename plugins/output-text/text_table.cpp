@@ -1,25 +1,11 @@
 #include "text_table.hpp"
 
+#include <nianbao/table_layout.hpp>
 #include <nianbao/text.hpp>
 
 #include <algorithm>
-#include <numeric>
 
 namespace text_output {
-
-std::vector<std::string> balanced_wrap(std::string_view text, int width, const Measure& measure) {
-  auto wrap = [&](int w) {
-    return nianbao::wrap_lines(text, w, [&](std::string_view s) { return static_cast<double>(measure(s)); });
-  };
-  std::vector<std::string> best = wrap(width);
-  if (best.size() < 2) return best;
-  for (int w = width - 1; w > 0; --w) {
-    std::vector<std::string> narrower = wrap(w);
-    if (narrower.size() != best.size()) break;
-    best = std::move(narrower);
-  }
-  return best;
-}
 
 namespace {
 
@@ -59,76 +45,26 @@ class Canvas {
   std::vector<std::vector<std::string>> grid_;
 };
 
-bool is_number(const nianbao::TableCell& c) { return c.kind == nianbao::TableCell::Kind::number; }
 
 }  // namespace
 
 std::vector<std::string> draw_table(const nianbao::Table& t, int target, const Measure& measure) {
+  // Each column costs "| " before and " " after its content; the table one closing "|".
+  nianbao::TableLayoutStyle style;
+  style.target = target;
+  style.overhead = 3;
+  style.border = 1;
+  style.label_min = 8;  // four CJK characters a line for a label, two for a header
+  style.header_min = 4;
+  style.measure = [&](std::string_view s) { return static_cast<double>(measure(s)); };
+  nianbao::TableLayout layout = nianbao::layout_table(t, style);
   const int n = t.columns;
-  std::vector<int> w(static_cast<std::size_t>(n), 1), minw(static_cast<std::size_t>(n), 1);
-  auto span_width = [&](const nianbao::TableCell& c) {
-    int s = 3 * (c.colspan - 1);
-    for (int k = c.col; k < c.col + c.colspan; ++k) s += w[static_cast<std::size_t>(k)];
-    return s;
-  };
-  // A cell may wrap, but a label keeps four CJK characters a line, a header
-  // two, and a number never wraps.
-  auto cell_min = [&](const nianbao::TableCell& c) {
-    int natural = measure(c.text);
-    if (is_number(c)) return natural;
-    return std::min(natural, c.kind == nianbao::TableCell::Kind::label ? 8 : 4);
-  };
-  for (const auto& c : t.cells) {
-    if (c.colspan != 1) continue;
-    auto k = static_cast<std::size_t>(c.col);
-    w[k] = std::max(w[k], measure(c.text));
-    minw[k] = std::max(minw[k], cell_min(c));
-  }
-  auto grow_spans = [&](bool to_natural) {
-    for (const auto& c : t.cells) {
-      if (c.colspan == 1) continue;
-      int need = (to_natural ? measure(c.text) : cell_min(c)) - span_width(c);
-      if (need > 0) w[static_cast<std::size_t>(c.col + c.colspan - 1)] += need;
-    }
-  };
-  auto total = [&] { return std::accumulate(w.begin(), w.end(), 0) + 3 * n + 1; };
-  // Estimated text lines of the table: rows as tall as their tallest
-  // one-slot cell. Narrowing the column that adds the fewest lines keeps
-  // short headers wrapping before long labels are chopped up.
-  auto estimated_height = [&] {
-    std::vector<int> rows(static_cast<std::size_t>(t.rows), 1);
-    for (const auto& c : t.cells) {
-      if (c.colspan != 1 || c.rowspan != 1) continue;
-      int cw = w[static_cast<std::size_t>(c.col)];
-      int lines = (measure(c.text) + cw - 1) / std::max(cw, 1);
-      rows[static_cast<std::size_t>(c.row)] = std::max(rows[static_cast<std::size_t>(c.row)], lines);
-    }
-    return std::accumulate(rows.begin(), rows.end(), 0);
-  };
-  grow_spans(true);
-  while (total() > target) {
-    int pick = -1, pick_cost = 0;
-    int base = estimated_height();
-    for (int k = 0; k < n; ++k) {
-      auto uk = static_cast<std::size_t>(k);
-      if (w[uk] <= minw[uk]) continue;
-      --w[uk];
-      int cost = estimated_height() - base;
-      ++w[uk];
-      if (pick < 0 || cost < pick_cost || (cost == pick_cost && w[uk] > w[static_cast<std::size_t>(pick)])) {
-        pick = k;
-        pick_cost = cost;
-      }
-    }
-    if (pick < 0) break;
-    --w[static_cast<std::size_t>(pick)];
-  }
-  grow_spans(false);
+  std::vector<int> w;
+  for (double x : layout.widths) w.push_back(static_cast<int>(x));
+  const auto& wrapped = layout.lines;
 
   // Row heights from the wrapped cells; a tall spanning cell stretches its last row.
   std::vector<int> h(static_cast<std::size_t>(t.rows), 1);
-  std::vector<std::vector<std::string>> wrapped(t.cells.size());
-  for (std::size_t i = 0; i < t.cells.size(); ++i) wrapped[i] = balanced_wrap(t.cells[i].text, span_width(t.cells[i]), measure);
   for (std::size_t i = 0; i < t.cells.size(); ++i) {
     const auto& c = t.cells[i];
     if (c.rowspan == 1)

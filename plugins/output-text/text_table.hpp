@@ -12,12 +12,8 @@ namespace text_output {
 
 using Measure = std::function<int(std::string_view)>;
 
-// Lines of the drawn table. Columns shrink (widest first) towards `target`
-// total width but never below what their cells need to stay readable.
+// Lines of the drawn table, about `target` columns wide (nianbao::layout_table
+// decides the widths and wraps the cells).
 std::vector<std::string> draw_table(const nianbao::Table& table, int target, const Measure& measure);
-
-// Wraps `text` to `width` columns with the fewest lines, then narrows the
-// lines as far as that count allows so that wrapped cells look balanced.
-std::vector<std::string> balanced_wrap(std::string_view text, int width, const Measure& measure);
 
 }  // namespace text_output

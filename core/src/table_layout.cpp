@@ -1,0 +1,98 @@
+#include <nianbao/table_layout.hpp>
+#include <nianbao/text.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace nianbao {
+
+double TableLayout::content_width(const TableCell& c) const {
+  double s = overhead * (c.colspan - 1);
+  for (int k = c.col; k < c.col + c.colspan; ++k) s += widths[static_cast<std::size_t>(k)];
+  return s;
+}
+
+std::vector<std::string> balanced_wrap(std::string_view text, double width,
+                                       const std::function<double(std::string_view)>& measure, double step) {
+  std::vector<std::string> best = wrap_lines(text, width, measure);
+  if (best.size() < 2) return best;
+  // Greedy line counts only grow as the width shrinks: binary search, in
+  // steps, for the narrowest width that keeps the count.
+  long lo = 1, hi = static_cast<long>(std::floor(width / step));  // hi keeps the count
+  while (lo < hi) {
+    long mid = (lo + hi) / 2;
+    if (wrap_lines(text, static_cast<double>(mid) * step, measure).size() == best.size()) hi = mid;
+    else lo = mid + 1;
+  }
+  return wrap_lines(text, static_cast<double>(hi) * step, measure);
+}
+
+TableLayout layout_table(const Table& t, const TableLayoutStyle& st) {
+  const auto n = static_cast<std::size_t>(t.columns);
+  TableLayout out;
+  out.overhead = st.overhead;
+  std::vector<double>& w = out.widths;
+  w.assign(n, 1);
+  std::vector<double> minw(n, 1), natural(t.cells.size());
+  for (std::size_t i = 0; i < t.cells.size(); ++i) natural[i] = st.measure(t.cells[i].text);
+  auto cell_min = [&](std::size_t i) {
+    const TableCell& c = t.cells[i];
+    if (c.kind == TableCell::Kind::number) return natural[i];
+    return std::min(natural[i], c.kind == TableCell::Kind::label ? st.label_min : st.header_min);
+  };
+  for (std::size_t i = 0; i < t.cells.size(); ++i) {
+    const TableCell& c = t.cells[i];
+    if (c.colspan != 1) continue;
+    auto k = static_cast<std::size_t>(c.col);
+    w[k] = std::max(w[k], natural[i]);
+    minw[k] = std::max(minw[k], cell_min(i));
+  }
+  auto grow_spans = [&](bool to_natural) {
+    for (std::size_t i = 0; i < t.cells.size(); ++i) {
+      const TableCell& c = t.cells[i];
+      if (c.colspan == 1) continue;
+      double need = (to_natural ? natural[i] : cell_min(i)) - out.content_width(c);
+      if (need > 0) w[static_cast<std::size_t>(c.col + c.colspan - 1)] += need;
+    }
+  };
+  auto total = [&] { return std::accumulate(w.begin(), w.end(), 0.0) + st.overhead * static_cast<double>(n) + st.border; };
+  // Estimated lines: rows as tall as their tallest one-slot cell.
+  auto estimated_height = [&] {
+    std::vector<double> rows(static_cast<std::size_t>(t.rows), 1);
+    for (std::size_t i = 0; i < t.cells.size(); ++i) {
+      const TableCell& c = t.cells[i];
+      if (c.colspan != 1 || c.rowspan != 1) continue;
+      double lines = std::ceil(natural[i] / std::max(w[static_cast<std::size_t>(c.col)], 1.0));
+      rows[static_cast<std::size_t>(c.row)] = std::max(rows[static_cast<std::size_t>(c.row)], lines);
+    }
+    return std::accumulate(rows.begin(), rows.end(), 0.0);
+  };
+  grow_spans(true);
+  // Narrow one unit at a time (a terminal column, or a point): the column
+  // whose narrowing adds the fewest lines, the widest among equals.
+  const double unit = st.step;
+  while (total() > st.target) {
+    int pick = -1;
+    double pick_cost = 0, base = estimated_height();
+    for (std::size_t k = 0; k < n; ++k) {
+      if (w[k] - unit < minw[k]) continue;
+      w[k] -= unit;
+      double cost = estimated_height() - base;
+      w[k] += unit;
+      if (pick < 0 || cost < pick_cost || (cost == pick_cost && w[k] > w[static_cast<std::size_t>(pick)])) {
+        pick = static_cast<int>(k);
+        pick_cost = cost;
+      }
+    }
+    if (pick < 0) break;
+    w[static_cast<std::size_t>(pick)] -= unit;
+  }
+  grow_spans(false);
+  out.lines.resize(t.cells.size());
+  for (std::size_t i = 0; i < t.cells.size(); ++i)
+    out.lines[i] = balanced_wrap(t.cells[i].text, out.content_width(t.cells[i]), st.measure, st.step);
+  return out;
+}
+
+}  // namespace nianbao
