@@ -11,6 +11,7 @@ const char* to_string(OptionType t) {
   switch (t) {
     case OptionType::string: return "string";
     case OptionType::integer: return "integer";
+    case OptionType::number: return "number";
     case OptionType::boolean: return "boolean";
     case OptionType::choice: return "choice";
     case OptionType::path: return "path";
@@ -28,6 +29,14 @@ OptionValue Options::parse_value(const OptionSpec& spec, const std::string& text
       auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v.integer);
       if (ec != std::errc{} || p != text.data() + text.size() || text.empty())
         throw Error(ExitCode::config, "option '" + spec.name + "' takes a whole number, not '" + text + "'", where);
+      v.number = static_cast<double>(v.integer);
+      break;
+    }
+    case OptionType::number: {
+      // Plain decimal notation only (10.5, 28.9): what a profile author writes.
+      auto d = Decimal::parse(text);
+      if (!d) throw Error(ExitCode::config, "option '" + spec.name + "' takes a number such as 10.5, not '" + text + "'", where);
+      v.number = static_cast<double>(d->units()) / 10000.0;
       break;
     }
     case OptionType::boolean:

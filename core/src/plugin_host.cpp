@@ -80,6 +80,7 @@ static std::string describe(const nianbao_plugin_descriptor& d, PluginInfo& info
     std::string type = s.type;
     if (type == "string") o.type = OptionType::string;
     else if (type == "integer") o.type = OptionType::integer;
+    else if (type == "number") o.type = OptionType::number;
     else if (type == "boolean") o.type = OptionType::boolean;
     else if (type == "choice") o.type = OptionType::choice;
     else if (type == "path") o.type = OptionType::path;

@@ -81,7 +81,9 @@ TEST(PluginHost, ObjectsKeepTheirLibraryLoaded) {
   Form form;
   std::vector<Finding> findings;
   Options options;
-  options.set("greeting", OptionValue{"hi", 0, false, {}, true});
+  OptionValue hi;
+  hi.text = "hi";
+  options.set("greeting", hi);
   StagedFiles files(dir.path);
   plugin->write(OutputRequest{doc, report, form, findings, options}, files);
   files.commit();

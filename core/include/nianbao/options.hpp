@@ -1,6 +1,6 @@
 // Plugin options: one schema drives validation, help and defaults.
 //
-// Usage (inside a plugin): opts.integer("width"), opts.boolean("wrap"),
+// Usage (inside a plugin): opts.integer("width"), opts.number("body_size"), opts.boolean("wrap"),
 // opts.string("line_ending"). Every declared option has a value: the one the
 // manifest gave, or the declared default. The core has already refused unknown
 // keys and values of the wrong type, with file:line:column and a suggestion.
@@ -15,7 +15,7 @@
 
 namespace nianbao {
 
-enum class OptionType { string, integer, boolean, choice, path };
+enum class OptionType { string, integer, number, boolean, choice, path };
 NIANBAO_API const char* to_string(OptionType t);
 
 struct OptionSpec {
@@ -29,6 +29,7 @@ struct OptionSpec {
 struct OptionValue {
   std::string text;        // as written (or the default)
   std::int64_t integer = 0;
+  double number = 0;  // number (and integer) options
   bool boolean = false;
   SourceLoc source;        // unknown for defaults
   bool from_default = true;
@@ -46,6 +47,7 @@ class NIANBAO_API Options {
   const OptionValue& get(const std::string& name) const;
   const std::string& string(const std::string& name) const { return get(name).text; }
   std::int64_t integer(const std::string& name) const { return get(name).integer; }
+  double number(const std::string& name) const { return get(name).number; }
   bool boolean(const std::string& name) const { return get(name).boolean; }
   const std::map<std::string, OptionValue>& all() const { return values_; }
 

@@ -41,7 +41,7 @@ enum nianbao_plugin_kind : std::uint32_t { nianbao_kind_input = 1, nianbao_kind_
 
 struct nianbao_option_spec {
   const char* name;
-  const char* type;           // string | integer | boolean | choice | path
+  const char* type;           // string | integer | number | boolean | choice | path
   const char* default_value;  // YAML scalar text, or nullptr
   const char* choices;        // choice: "lf|crlf"
   const char* help;
