@@ -15,17 +15,19 @@ TEST_F(Cli, SampleBuildsTheGoldenTextReport) {
   ASSERT_EQ(r.rc, 0) << r.err;
   EXPECT_NE(r.out.find("wrote out/" + kTitle + ".txt"), std::string::npos) << r.out;
   EXPECT_EQ(slurp(report_txt()), slurp(fs::path(NIANBAO_TEST_DATA) / "e2e/guanpo-2023.txt"));
-  EXPECT_EQ(out_files(), (std::vector<std::string>{kTitle + ".txt", kTitle + ".xlsx"}));
+  EXPECT_EQ(out_files(), (std::vector<std::string>{kTitle + ".pdf", kTitle + ".txt", kTitle + ".xlsx"}));
 }
 
 TEST_F(Cli, RerunIsByteIdentical) {
   ASSERT_EQ(run("build manifest.yaml").rc, 0);
   std::string first = slurp(report_txt());
   std::string first_xlsx = slurp(dir / "out" / (kTitle + ".xlsx"));
+  std::string first_pdf = slurp(dir / "out" / (kTitle + ".pdf"));
   ASSERT_EQ(run("build manifest.yaml").rc, 0);
   EXPECT_EQ(slurp(report_txt()), first);
   EXPECT_EQ(slurp(dir / "out" / (kTitle + ".xlsx")), first_xlsx);
-  EXPECT_EQ(out_files().size(), 2u);
+  EXPECT_EQ(slurp(dir / "out" / (kTitle + ".pdf")), first_pdf);
+  EXPECT_EQ(out_files().size(), 3u);
 }
 
 TEST_F(Cli, TextTablesLineUpCountingCjkAsTwoColumns) {
@@ -114,11 +116,11 @@ TEST_F(Cli, RuleErrorInBuildWritesNothingAndKeepsYesterdaysFile) {
   Outcome r = run("build manifest.yaml");
   EXPECT_EQ(r.rc, 65);
   EXPECT_EQ(slurp(report_txt()), good);
-  EXPECT_EQ(out_files(), (std::vector<std::string>{kTitle + ".txt", kTitle + ".xlsx"}));
+  EXPECT_EQ(out_files(), (std::vector<std::string>{kTitle + ".pdf", kTitle + ".txt", kTitle + ".xlsx"}));
 }
 
 TEST_F(Cli, MisspeltManifestKeyIsAConfigurationError) {
-  edit("manifest.yaml", "    outputs: [text, xlsx]", "    ouputs: [text, xlsx]");
+  edit("manifest.yaml", "    outputs: [text, xlsx, pdf]", "    ouputs: [text, xlsx, pdf]");
   Outcome r = run("build manifest.yaml");
   EXPECT_EQ(r.rc, 78);
   EXPECT_NE(r.err.find("manifest.yaml:8:5: unknown key 'ouputs' in a report, did you mean 'outputs'?"), std::string::npos)
@@ -154,7 +156,7 @@ TEST_F(Cli, MissingDataFileIsNoInput) {
 }
 
 TEST_F(Cli, MissingPluginIsUnavailable) {
-  edit("manifest.yaml", "outputs: [text, xlsx]", "outputs: [html]");
+  edit("manifest.yaml", "outputs: [text, xlsx, pdf]", "outputs: [html]");
   Outcome r = run("build manifest.yaml");
   EXPECT_EQ(r.rc, 69);
   EXPECT_NE(r.err.find("no output plugin 'html'"), std::string::npos) << r.err;
@@ -162,7 +164,7 @@ TEST_F(Cli, MissingPluginIsUnavailable) {
 }
 
 TEST_F(Cli, PluginForAnotherAbiIsRefusedByName) {
-  edit("manifest.yaml", "outputs: [text, xlsx]", "outputs: [text, otherabi]");
+  edit("manifest.yaml", "outputs: [text, xlsx, pdf]", "outputs: [text, otherabi]");
   Outcome r = run(std::string("build manifest.yaml --plugin-dir '") + FIXTURE_DIR + "'");
   EXPECT_EQ(r.rc, 69);
   EXPECT_NE(r.err.find("nianbao-output-otherabi.so: plugin refused: built for plugin ABI 99, this nianbao loads ABI " +
@@ -173,7 +175,7 @@ TEST_F(Cli, PluginForAnotherAbiIsRefusedByName) {
 }
 
 TEST_F(Cli, UnknownPluginOptionSuggestsTheRightOne) {
-  edit("manifest.yaml", "outputs: [text, xlsx]", "outputs: [{plugin: text, widht: 80}]");
+  edit("manifest.yaml", "outputs: [text, xlsx, pdf]", "outputs: [{plugin: text, widht: 80}]");
   Outcome r = run("build manifest.yaml");
   EXPECT_EQ(r.rc, 78);
   EXPECT_NE(r.err.find("plugin 'text' has no option 'widht', did you mean 'width'?"), std::string::npos) << r.err;

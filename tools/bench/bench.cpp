@@ -1,0 +1,308 @@
+// nianbao-bench: what each output costs per report, measured in one process.
+//
+// Reads a manifest's reports the way `nianbao build` does (manifest, form,
+// plugin host, input plugins, merge, compose), then writes every report
+// `runs` times with each output plugin into a temporary directory and times
+// each write. The first write of an output is reported on its own: it pays
+// for what a plugin does once per process (the PDF plugin prepares its fonts
+// then); the median and mean of the other writes are the steady cost.
+#include <nianbao/checks.hpp>
+#include <nianbao/compose.hpp>
+#include <nianbao/form.hpp>
+#include <nianbao/manifest.hpp>
+#include <nianbao/output_files.hpp>
+#include <nianbao/pipeline.hpp>
+#include <nianbao/plugin_host.hpp>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <numeric>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#ifndef NIANBAO_SOURCE_DIR
+#error "NIANBAO_SOURCE_DIR must be defined (tools/bench/CMakeLists.txt does)"
+#endif
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace nianbao;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kBuildDate = "2024-01-31";
+
+int code(ExitCode c) { return static_cast<int>(c); }
+
+// One report ready for the outputs, as Pipeline::run_entry prepares it.
+struct Job {
+  Report report;
+  std::vector<Finding> findings;
+  Document doc;
+};
+
+struct Figures {
+  std::string output;
+  std::size_t reports = 0;
+  std::size_t writes = 0;
+  double first_ms = 0;
+  std::optional<double> median_ms;  // per report, writes after the first; none when runs == 1
+  std::optional<double> mean_ms;
+  std::uintmax_t bytes_per_report = 0;
+};
+
+// The scratch directory the outputs write into; removed however the run ends.
+class TempDir {
+ public:
+  TempDir() : path_(fs::temp_directory_path() / ("nianbao-bench-" + std::to_string(::getpid()))) {
+    std::error_code ec;
+    fs::create_directories(path_, ec);
+    if (ec) throw Error(ExitCode::cant_create, "cannot create " + path_.string() + ": " + ec.message());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// The reports of one manifest entry: its inputs read and merged as the
+// pipeline does. Inputs that each yield one report are merged into one; a
+// single input that yields several (a roster) gives one report each.
+std::vector<Report> read_entry(const ReportEntry& entry, PluginHost& host, const Form& form) {
+  if (entry.inputs.empty()) throw Error(ExitCode::config, "report '" + entry.id + "' has no inputs", entry.source);
+  struct Prepared {
+    std::shared_ptr<InputPlugin> plugin;
+    Options options;
+    const PluginUse* use;
+  };
+  std::vector<Prepared> inputs;
+  for (const auto& use : entry.inputs)
+    inputs.push_back({host.create_input(use.plugin),
+                      resolve_options(use.plugin, host.info(PluginKind::input, use.plugin).options, use), &use});
+
+  std::vector<std::vector<Report>> read;
+  for (const auto& p : inputs) {
+    std::error_code ec;
+    if (!fs::exists(p.use->path, ec)) throw Error(ExitCode::no_input, "input file not found", {p.use->display_path});
+    if (!fs::is_regular_file(p.use->path, ec)) throw Error(ExitCode::no_input, "input is not a regular file", {p.use->display_path});
+    read.push_back(p.plugin->read(InputRequest{p.use->path, p.use->display_path, form, p.options}));
+  }
+
+  std::vector<Report> reports;
+  std::size_t multi = 0;
+  for (const auto& r : read) multi += r.size() != 1;
+  if (multi == 0) {
+    Report merged;
+    for (const auto& r : read) merged.merge(r.front(), [&](const std::string& k) { return form.cell_label(k); });
+    merged.id = entry.id;
+    reports.push_back(std::move(merged));
+  } else if (read.size() == 1) {
+    for (auto& r : read.front()) {
+      r.id = r.id.empty() ? entry.id : entry.id + "/" + r.id;
+      reports.push_back(std::move(r));
+    }
+  } else {
+    throw Error(ExitCode::config,
+                "report '" + entry.id + "': an input that yields several reports cannot be combined with other inputs",
+                entry.source);
+  }
+  return reports;
+}
+
+std::vector<Job> prepare_jobs(const Manifest& manifest, PluginHost& host, const Form& form) {
+  std::vector<Job> jobs;
+  for (const auto& entry : manifest.reports)
+    for (auto& report : read_entry(entry, host, form)) {
+      Job job;
+      job.findings = run_checks(form, report);
+      job.doc = compose(form, report);
+      job.doc.build_date = kBuildDate;
+      job.report = std::move(report);
+      jobs.push_back(std::move(job));
+    }
+  return jobs;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+// Writes every job `runs` times with one output plugin. Each write goes into a
+// StagedFiles of its own that is aborted, except in the last run, which is
+// committed so the files can be measured.
+Figures measure(const std::string& name, PluginHost& host, const Form& form, const std::vector<Job>& jobs, int runs,
+                const fs::path& dir) {
+  std::shared_ptr<OutputPlugin> plugin = host.create_output(name);
+  Options options = Options::defaults(host.info(PluginKind::output, name).options);
+  Figures f;
+  f.output = name;
+  f.reports = jobs.size();
+  std::vector<double> rest;
+  bool first = true;
+  std::uintmax_t bytes = 0;
+  for (int run = 0; run < runs; ++run) {
+    bool last = run + 1 == runs;
+    for (const auto& job : jobs) {
+      StagedFiles files(dir);
+      auto t0 = Clock::now();
+      try {
+        plugin->write(OutputRequest{job.doc, job.report, form, job.findings, options}, files);
+      } catch (const Error&) {
+        throw;
+      } catch (const std::exception& e) {
+        throw Error(ExitCode::software, "output plugin '" + name + "' failed on '" + job.report.id + "': " + e.what());
+      }
+      double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+      ++f.writes;
+      if (first) f.first_ms = ms;
+      else rest.push_back(ms);
+      first = false;
+      if (last) {
+        for (const auto& p : files.commit()) {
+          std::error_code ec;
+          auto size = fs::file_size(p, ec);
+          if (ec) throw Error(ExitCode::io, "cannot read the size of " + p.string() + ": " + ec.message());
+          bytes += size;
+        }
+      } else {
+        files.abort();
+      }
+    }
+  }
+  if (!rest.empty()) {
+    f.median_ms = median(rest);
+    f.mean_ms = std::accumulate(rest.begin(), rest.end(), 0.0) / static_cast<double>(rest.size());
+  }
+  if (!jobs.empty()) f.bytes_per_report = (bytes + jobs.size() / 2) / jobs.size();
+  return f;
+}
+
+double peak_rss_mb() {
+  rusage ru{};
+  if (getrusage(RUSAGE_SELF, &ru) != 0) return 0;
+  return static_cast<double>(ru.ru_maxrss) / 1024.0;  // Linux: kilobytes
+}
+
+std::string ms_text(const std::optional<double>& v) { return v ? fmt::format("{:.3f}", *v) : "-"; }
+nlohmann::json ms_json(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+
+int run(const std::string& manifest_path, int runs, std::vector<std::string> outputs, bool explicit_outputs, bool json) {
+  Manifest manifest = Manifest::load(manifest_path);
+  Form form = Form::load(locate_form(manifest.form, manifest.base_dir, manifest.form_source));
+  std::vector<fs::path> dirs(manifest.plugin_dirs.begin(), manifest.plugin_dirs.end());
+  dirs.push_back(default_plugin_dir());
+  PluginHost host(dirs);
+
+  // Asked for by name: a missing plugin is an error. By default: skipped.
+  if (!explicit_outputs) {
+    std::vector<std::string> available;
+    for (const auto& name : outputs) {
+      try {
+        host.info(PluginKind::output, name);
+        available.push_back(name);
+      } catch (const Error& e) {
+        fmt::print(stderr, "nianbao-bench: skipping output '{}': {}\n", name, e.what());
+      }
+    }
+    outputs = std::move(available);
+  }
+
+  std::vector<Job> jobs = prepare_jobs(manifest, host, form);
+  std::size_t failing = 0;
+  for (const auto& j : jobs) failing += has_errors(j.findings);
+  if (failing)
+    fmt::print(stderr, "nianbao-bench: {} of {} reports fail a rule with severity error; written anyway\n", failing,
+               jobs.size());
+
+  TempDir tmp;
+  std::vector<Figures> figures;
+  for (const auto& name : outputs) figures.push_back(measure(name, host, form, jobs, runs, tmp.path()));
+
+  unsigned cores = std::thread::hardware_concurrency();
+  double rss = peak_rss_mb();
+  if (json) {
+    nlohmann::json out;
+    out["manifest"] = display_path(manifest.file);
+    out["runs"] = runs;
+    out["reports"] = jobs.size();
+    out["build_date"] = kBuildDate;
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& f : figures)
+      arr.push_back({{"output", f.output},
+                     {"reports", f.reports},
+                     {"writes", f.writes},
+                     {"first_ms", f.first_ms},
+                     {"median_ms_per_report", ms_json(f.median_ms)},
+                     {"mean_ms_per_report", ms_json(f.mean_ms)},
+                     {"bytes_per_report", f.bytes_per_report}});
+    out["outputs"] = arr;
+    out["cores"] = cores;
+    out["peak_rss_mb"] = rss;
+    std::cout << out.dump(2) << "\n";
+  } else {
+    fmt::print("{}: {} report{}, {} run{}\n", display_path(manifest.file), jobs.size(), jobs.size() == 1 ? "" : "s",
+               runs, runs == 1 ? "" : "s");
+    fmt::print("{:<8} {:>7} {:>9} {:>17} {:>15} {:>13}\n", "output", "reports", "first ms", "median ms/report",
+               "mean ms/report", "bytes/report");
+    for (const auto& f : figures)
+      fmt::print("{:<8} {:>7} {:>9.3f} {:>17} {:>15} {:>13}\n", f.output, f.reports, f.first_ms, ms_text(f.median_ms),
+                 ms_text(f.mean_ms), f.bytes_per_report);
+    fmt::print("cores {}, peak RSS {:.1f} MB\n", cores, rss);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"nianbao-bench — the cost of each output per report, for a manifest's reports, in one process"};
+  std::string manifest = (fs::path(NIANBAO_SOURCE_DIR) / "samples" / "guanpo-2023" / "manifest.yaml").string();
+  int runs = 50;
+  std::vector<std::string> outputs;
+  bool json = false;
+  app.add_option("manifest", manifest, "the manifest (default: the bundled sample samples/guanpo-2023)");
+  app.add_option("--runs", runs, "writes of each report per output (the first is reported apart)")
+      ->check(CLI::Range(1, 1000000));
+  auto* out_opt = app.add_option("--output", outputs, "output plugins to measure (default: text xlsx pdf, those found)");
+  app.add_flag("--json", json, "print the figures as a JSON object");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : code(ExitCode::usage);
+  }
+  bool explicit_outputs = out_opt->count() > 0;
+  if (!explicit_outputs) outputs = {"text", "xlsx", "pdf"};
+  try {
+    return run(manifest, runs, outputs, explicit_outputs, json);
+  } catch (const Error& e) {
+    fmt::print(stderr, "nianbao-bench: {}\n", e.what());
+    return code(e.code());
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "nianbao-bench: internal error: {}\n", e.what());
+    return code(ExitCode::software);
+  }
+}
