@@ -57,29 +57,46 @@ TableLayout layout_table(const Table& t, const TableLayoutStyle& st) {
     }
   };
   auto total = [&] { return std::accumulate(w.begin(), w.end(), 0.0) + st.overhead * static_cast<double>(n) + st.border; };
-  // Estimated lines: rows as tall as their tallest one-slot cell.
-  auto estimated_height = [&] {
-    std::vector<double> rows(static_cast<std::size_t>(t.rows), 1);
-    for (std::size_t i = 0; i < t.cells.size(); ++i) {
-      const TableCell& c = t.cells[i];
-      if (c.colspan != 1 || c.rowspan != 1) continue;
-      double lines = std::ceil(natural[i] / std::max(w[static_cast<std::size_t>(c.col)], 1.0));
-      rows[static_cast<std::size_t>(c.row)] = std::max(rows[static_cast<std::size_t>(c.row)], lines);
-    }
-    return std::accumulate(rows.begin(), rows.end(), 0.0);
+  // Estimated lines: rows as tall as their tallest one-slot cell. Narrowing
+  // column k changes only its own cells, so each step keeps, per row, the two
+  // tallest cells and prices every candidate column from its cells alone.
+  std::vector<std::vector<std::size_t>> column_cells(n);
+  for (std::size_t i = 0; i < t.cells.size(); ++i)
+    if (t.cells[i].colspan == 1 && t.cells[i].rowspan == 1) column_cells[static_cast<std::size_t>(t.cells[i].col)].push_back(i);
+  auto lines_at = [&](std::size_t i, double width) { return std::ceil(natural[i] / std::max(width, 1.0)); };
+  struct Top2 {
+    double v1 = 0, v2 = 0;
+    int c1 = -1;
   };
   grow_spans(true);
-  // Narrow one unit at a time (a terminal column, or a point): the column
-  // whose narrowing adds the fewest lines, the widest among equals.
+  // Narrow one unit at a time (a terminal column, or some points): the
+  // column whose narrowing adds the fewest lines, the widest among equals.
   const double unit = st.step;
+  std::vector<Top2> top(static_cast<std::size_t>(t.rows));
   while (total() > st.target) {
+    std::fill(top.begin(), top.end(), Top2{});
+    for (std::size_t k = 0; k < n; ++k)
+      for (std::size_t i : column_cells[k]) {
+        double l = lines_at(i, w[k]);
+        Top2& tp = top[static_cast<std::size_t>(t.cells[i].row)];
+        if (l > tp.v1) {
+          tp.v2 = tp.v1;
+          tp.v1 = l;
+          tp.c1 = static_cast<int>(k);
+        } else if (l > tp.v2) {
+          tp.v2 = l;
+        }
+      }
     int pick = -1;
-    double pick_cost = 0, base = estimated_height();
+    double pick_cost = 0;
     for (std::size_t k = 0; k < n; ++k) {
       if (w[k] - unit < minw[k]) continue;
-      w[k] -= unit;
-      double cost = estimated_height() - base;
-      w[k] += unit;
+      double cost = 0;
+      for (std::size_t i : column_cells[k]) {
+        const Top2& tp = top[static_cast<std::size_t>(t.cells[i].row)];
+        double others = tp.c1 == static_cast<int>(k) ? tp.v2 : tp.v1;
+        cost += std::max(1.0, std::max(others, lines_at(i, w[k] - unit))) - std::max(1.0, tp.v1);
+      }
       if (pick < 0 || cost < pick_cost || (cost == pick_cost && w[k] > w[static_cast<std::size_t>(pick)])) {
         pick = static_cast<int>(k);
         pick_cost = cost;

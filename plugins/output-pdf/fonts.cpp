@@ -1,10 +1,6 @@
 #include "fonts.hpp"
 
-#include "sfnt.hpp"
-
 #include <nianbao/error.hpp>
-
-#include <unistd.h>
 
 #include <fstream>
 #include <iterator>
@@ -23,7 +19,7 @@ FontSpec FontSpec::parse(const std::string& option) {
   std::string file = option.substr(0, hash);
   if (hash != std::string::npos) {
     std::string face = option.substr(hash + 1);
-    if (face.empty() || face.find_first_not_of("0123456789") != std::string::npos)
+    if (face.empty() || face.size() > 3 || face.find_first_not_of("0123456789") != std::string::npos)
       throw Error(ExitCode::config, "font \"" + option + "\": the face after '#' must be a number, as in uming.ttc#0");
     s.face = static_cast<unsigned>(std::stoul(face));
   }
@@ -33,57 +29,25 @@ FontSpec FontSpec::parse(const std::string& option) {
 
 std::string FontSpec::str() const { return file.string() + "#" + std::to_string(face); }
 
-namespace {
-
-// Extracted faces live in one folder per process, removed when it ends.
-struct FaceStore {
-  std::mutex mutex;
-  std::map<std::string, fs::path> prepared;
-  fs::path dir;
-  ~FaceStore() {
-    std::error_code ec;
-    if (!dir.empty()) fs::remove_all(dir, ec);
-  }
-};
-
-FaceStore& store() {
-  static FaceStore s;
-  return s;
-}
-
-}  // namespace
-
-const fs::path& prepared_face(const FontSpec& spec) {
-  FaceStore& s = store();
-  std::lock_guard lock(s.mutex);
-  auto it = s.prepared.find(spec.str());
-  if (it != s.prepared.end()) return it->second;
+std::shared_ptr<const TrueTypeFace> load_face(const FontSpec& spec) {
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const TrueTypeFace>> faces;
+  std::lock_guard lock(mutex);
+  auto it = faces.find(spec.str());
+  if (it != faces.end()) return it->second;
   std::error_code ec;
   if (!fs::is_regular_file(spec.file, ec))
     throw Error(ExitCode::config, "font file not found: " + spec.file.string() +
                                       " (install the Debian font package, e.g. fonts-arphic-uming, or name another font file)");
   std::ifstream in(spec.file, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::string face;
   try {
-    face = extract_face(bytes, spec.face);
+    auto face = std::make_shared<const TrueTypeFace>(extract_face(bytes, spec.face));
+    return faces.emplace(spec.str(), face).first->second;
   } catch (const std::exception& e) {
-    throw Error(ExitCode::config, "font " + spec.str() + " cannot be used: " + e.what());
+    throw Error(ExitCode::config, "font " + spec.str() + " cannot be embedded: " + e.what() +
+                                      " (PoDoFo 0.9 embeds TrueType outlines; CFF fonts such as Noto CJK cannot be used)");
   }
-  std::string_view tag(face.data(), std::min<std::size_t>(4, face.size()));
-  if (tag != std::string_view("\0\1\0\0", 4) && tag != "true")
-    throw Error(ExitCode::config, "font " + spec.str() +
-                                      " has no TrueType outlines (CFF/OpenType fonts such as Noto CJK cannot be subset by PoDoFo 0.9)");
-  fs::path out = spec.file;
-  if (bytes.size() != face.size() || spec.face != 0) {
-    if (s.dir.empty()) {
-      s.dir = fs::temp_directory_path() / ("nianbao-fonts-" + std::to_string(::getpid()));
-      fs::create_directories(s.dir, ec);
-    }
-    out = s.dir / (spec.file.stem().string() + "-" + std::to_string(spec.face) + ".ttf");
-    std::ofstream(out, std::ios::binary).write(face.data(), static_cast<std::streamsize>(face.size()));
-  }
-  return s.prepared.emplace(spec.str(), out).first->second;
 }
 
 }  // namespace pdf_output

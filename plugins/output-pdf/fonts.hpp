@@ -1,8 +1,12 @@
-// Font files prepared once per process: a face of a .ttc collection is
-// extracted to a standalone TrueType file that PoDoFo can subset, and every
-// document of the run reuses it.
+// Fonts for the PDF output. A face is read and indexed once per process
+// (a .ttc collection's face extracted); each document then embeds only a
+// subset of the glyphs it uses, built by our own subsetter, because PoDoFo
+// 0.9 would copy and deflate the whole 20 MB face for every document.
 #pragma once
+#include "sfnt.hpp"
+
 #include <filesystem>
+#include <memory>
 #include <string>
 
 namespace pdf_output {
@@ -16,9 +20,8 @@ struct FontSpec {
   std::string str() const;
 };
 
-// The path of a single-face TrueType file for `spec`, made once per process
-// and removed at exit. Throws nianbao::Error(config) when the file is missing
-// or is not a font that can be embedded.
-const std::filesystem::path& prepared_face(const FontSpec& spec);
+// The indexed face for `spec`, read once per process (thread-safe). Throws
+// nianbao::Error(config) when the file is missing or cannot be embedded.
+std::shared_ptr<const TrueTypeFace> load_face(const FontSpec& spec);
 
 }  // namespace pdf_output

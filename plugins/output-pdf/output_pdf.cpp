@@ -16,6 +16,8 @@
 #include <cmath>
 #include <ctime>
 #include <map>
+#include <memory>
+#include <set>
 #include <unordered_map>
 
 namespace {
@@ -31,26 +33,79 @@ PoDoFo::PdfString pdf_text(const std::string& utf8) {
   return PoDoFo::PdfString(reinterpret_cast<const pd::pdf_utf8*>(utf8.c_str()));
 }
 
+// The fonts of one document: for each font file a subset of the glyphs the
+// document uses, embedded by PoDoFo from memory.
+class DocumentFonts {
+ public:
+  explicit DocumentFonts(pd::PdfMemDocument& doc) : doc_(doc), lib_(doc.GetFontLibrary()) {}
+  DocumentFonts(const DocumentFonts&) = delete;
+  DocumentFonts& operator=(const DocumentFonts&) = delete;
+
+  // Registers a font file and the characters it will draw.
+  void want(const pdf_output::FontSpec& spec, char32_t c) { entry(spec).chars.insert(c); }
+  const pdf_output::TrueTypeFace& face(const pdf_output::FontSpec& spec) { return *entry(spec).face; }
+
+  // Builds the subsets; afterwards font() gives each file's PdfFont.
+  void create() {
+    for (auto& [key, e] : entries_) {
+      std::string bytes = e.face->subset(e.chars);
+      pd::PdfRefCountedBuffer buffer(bytes.size());
+      std::copy(bytes.begin(), bytes.end(), buffer.GetBuffer());
+      std::string prefix(1, static_cast<char>('A' + owned_.size() % 26));
+      prefix += "AAAAA+";  // a subset's tag, unique within the document
+      auto* metrics = new pd::PdfFontMetricsFreetype(&lib_, buffer, false, prefix.c_str());
+      pd::PdfFont* f = pd::PdfFontFactory::CreateFontObject(metrics, pd::ePdfFont_Subsetting,
+                                                            new pd::PdfIdentityEncoding(0, 0xffff, true), &doc_.GetObjects());
+      if (!f) throw Error(ExitCode::config, "font " + key + " cannot be embedded");
+      owned_.emplace_back(f);
+      e.font = f;
+    }
+  }
+  pd::PdfFont* font(const pdf_output::FontSpec& spec) { return entry(spec).font; }
+  void embed() {
+    for (auto& f : owned_) f->EmbedSubsetFont();
+  }
+
+ private:
+  struct Entry {
+    std::shared_ptr<const pdf_output::TrueTypeFace> face;
+    std::set<char32_t> chars{U' '};
+    pd::PdfFont* font = nullptr;
+  };
+  Entry& entry(const pdf_output::FontSpec& spec) {
+    auto [it, fresh] = entries_.try_emplace(spec.str());
+    if (fresh) it->second.face = pdf_output::load_face(spec);
+    return it->second;
+  }
+  pd::PdfMemDocument& doc_;
+  FT_Library lib_;  // PoDoFo's metrics keep a pointer to it
+  std::map<std::string, Entry> entries_;
+  std::vector<std::unique_ptr<pd::PdfFont>> owned_;
+};
+
 // One role's font and the fallbacks that cover what it lacks.
 class Face {
  public:
-  Face(pd::PdfFont* primary, std::vector<pd::PdfFont*> fallbacks, std::string name)
-      : fonts_{primary}, name_(std::move(name)) {
-    fonts_.insert(fonts_.end(), fallbacks.begin(), fallbacks.end());
-  }
+  Face(std::vector<pdf_output::FontSpec> specs, DocumentFonts& fonts, std::string name)
+      : specs_(std::move(specs)), fonts_(fonts), name_(std::move(name)) {}
 
-  // The font that draws `c`, or nullptr.
+  // The font file that draws `c` (primary first, then the fallbacks), or nullptr.
+  const pdf_output::FontSpec* spec_for(char32_t c) {
+    if (c > 0xFFFF) return nullptr;  // PoDoFo 0.9 has no glyphs outside the BMP
+    for (const auto& s : specs_)
+      if (fonts_.face(s).glyph(c)) return &s;
+    return nullptr;
+  }
+  // Tells the document's fonts which characters this role will draw.
+  void want(std::string_view text) {
+    for (char32_t c : nianbao::to_u32(text))
+      if (const auto* s = spec_for(c)) fonts_.want(*s, c);
+  }
   pd::PdfFont* font_for(char32_t c) {
     auto it = choice_.find(c);
     if (it != choice_.end()) return it->second;
-    pd::PdfFont* pick = nullptr;
-    if (c <= 0xFFFF)  // PoDoFo 0.9 has no glyphs outside the BMP
-      for (pd::PdfFont* f : fonts_)
-        if (f->GetFontMetrics()->GetGlyphId(static_cast<long>(c)) > 0) {
-          pick = f;
-          break;
-        }
-    return choice_[c] = pick;
+    const auto* s = spec_for(c);
+    return choice_[c] = s ? fonts_.font(*s) : nullptr;
   }
 
   // Width of `c` in em (1/size), from the font that draws it.
@@ -58,12 +113,10 @@ class Face {
     auto it = em_.find(c);
     if (it != em_.end()) return it->second;
     double w = 1.0;
-    if (c == U'\u3000') w = 1.0;
-    else {
-      pd::PdfFont* f = font_for(c);
-      if (!f) missing(c, where);
-      f->SetFontSize(1000);
-      w = f->GetFontMetrics()->UnicodeCharWidth(static_cast<unsigned short>(c)) / 1000.0;
+    if (c != U'\u3000') {
+      const auto* s = spec_for(c);
+      if (!s) missing(c, where);
+      w = fonts_.face(*s).advance(c);
     }
     return em_[c] = w;
   }
@@ -107,7 +160,8 @@ class Face {
                                     "）。请改用常用字，或在 fallback_fonts 中加入含有此字的字体");
   }
 
-  std::vector<pd::PdfFont*> fonts_;
+  std::vector<pdf_output::FontSpec> specs_;
+  DocumentFonts& fonts_;
   std::string name_;
   std::unordered_map<char32_t, pd::PdfFont*> choice_;
   std::unordered_map<char32_t, double> em_;
@@ -120,26 +174,50 @@ struct Style {
 
 class Typesetter {
  public:
-  Typesetter(const nianbao::Options& o, pd::PdfMemDocument& doc) : doc_(doc) {
+  Typesetter(const nianbao::Options& o, pd::PdfMemDocument& doc, DocumentFonts& fonts) : doc_(doc) {
     st_ = {o.number("margin_top") * kMm, o.number("margin_left") * kMm, o.number("text_width") * kMm,
            o.number("text_height") * kMm, o.number("title_size"), o.number("body_size"), o.number("line_pitch"),
            o.number("table_size"), o.number("page_number_size")};
     if (st_.left + st_.width > kPageW || st_.top + st_.height > kPageH || st_.width < 100 || st_.height < 100)
       throw Error(ExitCode::config, "the text block does not fit an A4 page: check margin_top, margin_left, text_width, text_height");
-    std::vector<pd::PdfFont*> fallbacks;
+    std::vector<pdf_output::FontSpec> fallbacks;
     std::string list = o.string("fallback_fonts");
     for (std::size_t p = 0; p < list.size();) {
       std::size_t comma = std::min(list.find(',', p), list.size());
       std::string one = list.substr(p, comma - p);
-      if (!one.empty()) fallbacks.push_back(font(one));
+      if (!one.empty()) fallbacks.push_back(pdf_output::FontSpec::parse(one));
       p = comma + 1;
     }
-    auto face = [&](const char* option) { return Face(font(o.string(option)), fallbacks, o.string(option)); };
-    title_ = std::make_unique<Face>(face("title_font"));
-    body_ = std::make_unique<Face>(face("body_font"));
-    h1_ = std::make_unique<Face>(face("heading1_font"));
-    h2_ = std::make_unique<Face>(face("heading2_font"));
-    table_ = std::make_unique<Face>(face("table_font"));
+    auto face = [&](const char* option) {
+      std::vector<pdf_output::FontSpec> specs{pdf_output::FontSpec::parse(o.string(option))};
+      specs.insert(specs.end(), fallbacks.begin(), fallbacks.end());
+      for (const auto& s : specs) fonts.face(s);  // a missing or unusable file is an error now
+      return std::make_unique<Face>(specs, fonts, o.string(option));
+    };
+    title_ = face("title_font");
+    body_ = face("body_font");
+    h1_ = face("heading1_font");
+    h2_ = face("heading2_font");
+    table_ = face("table_font");
+  }
+
+  // Every character the document will draw, by the role that draws it, so
+  // that each font's subset can be built before typesetting.
+  void collect(const nianbao::Document& doc) {
+    title_->want(doc.title);
+    body_->want("— 0123456789");  // page numbers
+    for (const auto& b : doc.blocks) {
+      if (auto h = std::get_if<nianbao::Heading>(&b)) (h->level == 1 ? h1_ : h2_)->want(h->text);
+      else if (auto p = std::get_if<nianbao::Paragraph>(&b)) {
+        h2_->want(p->lead);
+        body_->want(p->text);
+      } else if (auto t = std::get_if<nianbao::Table>(&b)) {
+        for (const auto& c : t->cells) table_->want(c.text);
+      } else if (auto s = std::get_if<nianbao::SignatureBlock>(&b)) {
+        body_->want(s->name);
+        body_->want(s->date);
+      }
+    }
   }
 
   void run(const nianbao::Document& doc) {
@@ -171,22 +249,6 @@ class Typesetter {
   }
 
  private:
-  pd::PdfFont* font(const std::string& option) {
-    pdf_output::FontSpec spec = pdf_output::FontSpec::parse(option);
-    auto it = fonts_.find(spec.str());
-    if (it != fonts_.end()) return it->second;
-    const auto& path = pdf_output::prepared_face(spec);
-    pd::PdfFont* f = nullptr;
-    try {
-      f = doc_.CreateFontSubset(spec.file.stem().c_str(), false, false, false, new pd::PdfIdentityEncoding(0, 0xffff, true),
-                                path.c_str());
-    } catch (const pd::PdfError& e) {
-      throw Error(ExitCode::config, "font " + option + " cannot be embedded: " + pd::PdfError::ErrorMessage(e.GetError()));
-    }
-    if (!f) throw Error(ExitCode::config, "font " + option + " cannot be embedded");
-    return fonts_[spec.str()] = f;
-  }
-
   double top_y() const { return kPageH - st_.top; }
   double bottom_y() const { return kPageH - st_.top - st_.height; }
 
@@ -300,7 +362,7 @@ class Typesetter {
     ls.overhead = 2 * pad_x;
     ls.label_min = 4 * size;
     ls.header_min = 2 * size;
-    ls.step = 1;
+    ls.step = 3;  // points: finer steps change nothing a reader sees and cost time
     ls.measure = [&](std::string_view s) { return table_->width(s, size, where + "“" + std::string(s) + "”"); };
     g.layout = nianbao::layout_table(t, ls);
     // Row heights from the wrapped lines; a tall spanning cell stretches its last row.
@@ -404,7 +466,6 @@ class Typesetter {
 
   pd::PdfMemDocument& doc_;
   Style st_{};
-  std::map<std::string, pd::PdfFont*> fonts_;
   std::map<const nianbao::Table*, TableGeom> geoms_;
   std::unique_ptr<Face> title_, body_, h1_, h2_, table_;
   pd::PdfPainter painter_;
@@ -430,7 +491,12 @@ class PdfOutput : public nianbao::OutputPlugin {
   void write(const nianbao::OutputRequest& rq, nianbao::OutputFiles& files) override {
     try {
       pd::PdfMemDocument doc;
-      Typesetter(rq.options, doc).run(rq.doc);
+      DocumentFonts fonts(doc);
+      Typesetter typesetter(rq.options, doc, fonts);
+      typesetter.collect(rq.doc);
+      fonts.create();
+      typesetter.run(rq.doc);
+      fonts.embed();
       pd::PdfDictionary& info = doc.GetInfo()->GetObject()->GetDictionary();
       doc.GetInfo()->SetTitle(pdf_text(rq.doc.title));
       doc.GetInfo()->SetAuthor(pdf_text(rq.doc.author));
