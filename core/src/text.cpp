@@ -83,9 +83,18 @@ std::vector<std::string> wrap_lines(std::string_view text, double width,
                                     const std::function<double(std::string_view)>& measure) {
   std::vector<std::string> lines;
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::BreakIterator> bi(icu::BreakIterator::createLineInstance(icu::Locale("zh", "CN"), status));
-  if (U_FAILURE(status)) throw std::runtime_error("ICU line breaker unavailable");
+  // Building a line break iterator from ICU's rule data costs more than
+  // wrapping a paragraph: one per thread, reused.
+  thread_local std::unique_ptr<icu::BreakIterator> cached;
+  if (!cached) {
+    UErrorCode status = U_ZERO_ERROR;
+    cached.reset(icu::BreakIterator::createLineInstance(icu::Locale("zh", "CN"), status));
+    if (U_FAILURE(status)) {
+      cached.reset();
+      throw std::runtime_error("ICU line breaker unavailable");
+    }
+  }
+  icu::BreakIterator* bi = cached.get();
   bi->setText(u);
 
   // Trims trailing spaces (and line ends) of [from, to).
