@@ -201,6 +201,18 @@ class Typesetter {
     table_ = face("table_font");
   }
 
+  // A failure in the middle of a page (a character no font has) still closes
+  // the page, or PoDoFo's painter keeps its content buffer forever.
+  ~Typesetter() {
+    if (!page_) return;
+    try {
+      painter_.FinishPage();
+    } catch (...) {
+    }
+  }
+  Typesetter(const Typesetter&) = delete;
+  Typesetter& operator=(const Typesetter&) = delete;
+
   // Every character the document will draw, by the role that draws it, so
   // that each font's subset can be built before typesetting.
   void collect(const nianbao::Document& doc) {
