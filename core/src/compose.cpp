@@ -41,6 +41,16 @@ bool parse_iso_date(const std::string& iso, int& y, int& m, int& d) {
   return m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
 }
 
+std::time_t midnight_utc(const std::string& iso, std::time_t fallback) {
+  int y = 0, m = 0, d = 0;
+  if (!parse_iso_date(iso, y, m, d)) return fallback;
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = m - 1;
+  tm.tm_mday = d;
+  return timegm(&tm);
+}
+
 std::string chinese_date(const std::string& iso) {
   int y = 0, m = 0, d = 0;
   if (!parse_iso_date(iso, y, m, d)) return iso;

@@ -69,6 +69,43 @@ void require_identity(const Form& form, const Report& r, const std::string& wher
 
 }  // namespace
 
+std::vector<Report> read_reports(const ReportEntry& entry, PluginHost& host, const Form& form) {
+  if (entry.inputs.empty()) throw Error(ExitCode::config, "report '" + entry.id + "' has no inputs", entry.source);
+  std::vector<Prepared> inputs;
+  for (const auto& use : entry.inputs) {
+    Prepared p;
+    p.input = host.create_input(use.plugin);
+    p.options = resolve_options(use.plugin, host.info(PluginKind::input, use.plugin).options, use);
+    p.use = &use;
+    inputs.push_back(std::move(p));
+  }
+  std::vector<std::vector<Report>> read;
+  for (const auto& p : inputs) {
+    std::error_code ec;
+    if (!fs::exists(p.use->path, ec)) throw Error(ExitCode::no_input, "input file not found", {p.use->display_path});
+    if (!fs::is_regular_file(p.use->path, ec)) throw Error(ExitCode::no_input, "input is not a regular file", {p.use->display_path});
+    read.push_back(p.input->read(InputRequest{p.use->path, p.use->display_path, form, p.options}));
+  }
+  std::vector<Report> reports;
+  std::size_t multi = 0;
+  for (const auto& r : read) multi += r.size() != 1;
+  if (multi == 0) {
+    Report merged;
+    for (const auto& r : read) merged.merge(r.front(), [&](const std::string& k) { return form.cell_label(k); });
+    merged.id = entry.id;
+    reports.push_back(std::move(merged));
+  } else if (read.size() == 1) {
+    for (auto& r : read.front()) {
+      r.id = r.id.empty() ? entry.id : entry.id + "/" + r.id;
+      reports.push_back(std::move(r));
+    }
+  } else {
+    throw Error(ExitCode::config, "report '" + entry.id + "': an input that yields several reports cannot be combined with other inputs",
+                entry.source);
+  }
+  return reports;
+}
+
 std::vector<ReportResult> Pipeline::run_entry(const ReportEntry& entry, const RunOptions& options) {
   std::vector<ReportResult> results;
   ReportResult failed;
@@ -76,46 +113,20 @@ std::vector<ReportResult> Pipeline::run_entry(const ReportEntry& entry, const Ru
   try {
     // Plugins and their options first: configuration errors surface before
     // any data is read.
-    auto prepare = [&](const PluginUse& use, PluginKind kind) {
-      Prepared p;
-      if (kind == PluginKind::input) p.input = host_.create_input(use.plugin);
-      else p.output = host_.create_output(use.plugin);
-      p.options = resolve_options(use.plugin, host_.info(kind, use.plugin).options, use);
-      p.use = &use;
-      return p;
-    };
-    std::vector<Prepared> inputs, outputs;
-    for (const auto& use : entry.inputs) inputs.push_back(prepare(use, PluginKind::input));
+    // Output plugins and their options first: configuration errors surface
+    // before any data is read.
+    std::vector<Prepared> outputs;
     if (options.mode == Mode::build)
-      for (const auto& use : entry.outputs) outputs.push_back(prepare(use, PluginKind::output));
+      for (const auto& use : entry.outputs) {
+        Prepared p;
+        p.output = host_.create_output(use.plugin);
+        p.options = resolve_options(use.plugin, host_.info(PluginKind::output, use.plugin).options, use);
+        p.use = &use;
+        outputs.push_back(std::move(p));
+      }
     if (options.mode == Mode::build && outputs.empty())
       throw Error(ExitCode::config, "report '" + entry.id + "' has no outputs (add outputs: [text])", entry.source);
-
-    // Inputs: each yields one partial report (merged) or, a roster, many.
-    std::vector<std::vector<Report>> read;
-    for (const auto& p : inputs) {
-      std::error_code ec;
-      if (!fs::exists(p.use->path, ec)) throw Error(ExitCode::no_input, "input file not found", {p.use->display_path});
-      if (!fs::is_regular_file(p.use->path, ec)) throw Error(ExitCode::no_input, "input is not a regular file", {p.use->display_path});
-      read.push_back(p.input->read(InputRequest{p.use->path, p.use->display_path, form_, p.options}));
-    }
-    std::vector<Report> reports;
-    std::size_t multi = 0;
-    for (const auto& r : read) multi += r.size() != 1;
-    if (multi == 0) {
-      Report merged;
-      for (const auto& r : read) merged.merge(r.front(), [&](const std::string& k) { return form_.cell_label(k); });
-      merged.id = entry.id;
-      reports.push_back(std::move(merged));
-    } else if (read.size() == 1) {
-      for (auto& r : read.front()) {
-        r.id = r.id.empty() ? entry.id : entry.id + "/" + r.id;
-        reports.push_back(std::move(r));
-      }
-    } else {
-      throw Error(ExitCode::config, "report '" + entry.id + "': an input that yields several reports cannot be combined with other inputs",
-                  entry.source);
-    }
+    std::vector<Report> reports = read_reports(entry, host_, form_);
 
     for (auto& report : reports) {
       ReportResult rr;

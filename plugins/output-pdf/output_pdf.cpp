@@ -486,15 +486,6 @@ class Typesetter {
   double y_ = 0;
 };
 
-std::time_t midnight_utc(const std::string& iso) {
-  int y = 0, m = 0, d = 0;
-  if (!nianbao::parse_iso_date(iso, y, m, d)) return 946684800;  // 2000-01-01: never the clock
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = m - 1;
-  tm.tm_mday = d;
-  return timegm(&tm);
-}
 
 class PdfOutput : public nianbao::OutputPlugin {
  public:
@@ -514,7 +505,7 @@ class PdfOutput : public nianbao::OutputPlugin {
       doc.GetInfo()->SetAuthor(pdf_text(rq.doc.author));
       doc.GetInfo()->SetCreator(pdf_text("nianbao " NIANBAO_VERSION));
       pd::PdfString date;
-      pd::PdfDate(midnight_utc(rq.doc.build_date)).ToString(date);
+      pd::PdfDate(nianbao::midnight_utc(rq.doc.build_date, 946684800 /* 2000-01-01, never the clock */)).ToString(date);
       info.AddKey("CreationDate", date);
       info.AddKey("ModDate", date);
       auto path = files.create(rq.doc.file_stem + ".pdf");

@@ -18,26 +18,8 @@ namespace {
 using nianbao::Error;
 using nianbao::ExitCode;
 
-template <class... F>
-struct overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-overloaded(F...) -> overloaded<F...>;
-
 constexpr double kLineHeight = 14.25;  // points per text line at 11 pt
 constexpr int kTableTop = 1;           // row 0 holds the sheet's heading
-
-// An ISO date as a time_t at midnight UTC, for the file's creation date.
-std::time_t midnight_utc(const std::string& iso) {
-  int y = 0, m = 0, d = 0;
-  if (!nianbao::parse_iso_date(iso, y, m, d)) return 946684800;  // 2000-01-01: never the clock
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = m - 1;
-  tm.tm_mday = d;
-  return timegm(&tm);
-}
 
 // Sheet names: at most 31 characters, none of []:*?/\ (Excel's rules).
 std::string sheet_name(const std::string& s) {
@@ -59,7 +41,7 @@ class Workbook {
     if (!wb_) throw Error(ExitCode::cant_create, "cannot create the workbook", {path.string()});
     props_.title = title_.data();
     props_.author = author_.data();
-    props_.created = midnight_utc(date);
+    props_.created = nianbao::midnight_utc(date, 946684800);  // 2000-01-01, never the clock
     workbook_set_properties(wb_, &props_);
     path_ = path.string();
   }

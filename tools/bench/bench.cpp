@@ -86,54 +86,10 @@ class TempDir {
   fs::path path_;
 };
 
-// The reports of one manifest entry: its inputs read and merged as the
-// pipeline does. Inputs that each yield one report are merged into one; a
-// single input that yields several (a roster) gives one report each.
-std::vector<Report> read_entry(const ReportEntry& entry, PluginHost& host, const Form& form) {
-  if (entry.inputs.empty()) throw Error(ExitCode::config, "report '" + entry.id + "' has no inputs", entry.source);
-  struct Prepared {
-    std::shared_ptr<InputPlugin> plugin;
-    Options options;
-    const PluginUse* use;
-  };
-  std::vector<Prepared> inputs;
-  for (const auto& use : entry.inputs)
-    inputs.push_back({host.create_input(use.plugin),
-                      resolve_options(use.plugin, host.info(PluginKind::input, use.plugin).options, use), &use});
-
-  std::vector<std::vector<Report>> read;
-  for (const auto& p : inputs) {
-    std::error_code ec;
-    if (!fs::exists(p.use->path, ec)) throw Error(ExitCode::no_input, "input file not found", {p.use->display_path});
-    if (!fs::is_regular_file(p.use->path, ec)) throw Error(ExitCode::no_input, "input is not a regular file", {p.use->display_path});
-    read.push_back(p.plugin->read(InputRequest{p.use->path, p.use->display_path, form, p.options}));
-  }
-
-  std::vector<Report> reports;
-  std::size_t multi = 0;
-  for (const auto& r : read) multi += r.size() != 1;
-  if (multi == 0) {
-    Report merged;
-    for (const auto& r : read) merged.merge(r.front(), [&](const std::string& k) { return form.cell_label(k); });
-    merged.id = entry.id;
-    reports.push_back(std::move(merged));
-  } else if (read.size() == 1) {
-    for (auto& r : read.front()) {
-      r.id = r.id.empty() ? entry.id : entry.id + "/" + r.id;
-      reports.push_back(std::move(r));
-    }
-  } else {
-    throw Error(ExitCode::config,
-                "report '" + entry.id + "': an input that yields several reports cannot be combined with other inputs",
-                entry.source);
-  }
-  return reports;
-}
-
 std::vector<Job> prepare_jobs(const Manifest& manifest, PluginHost& host, const Form& form) {
   std::vector<Job> jobs;
   for (const auto& entry : manifest.reports)
-    for (auto& report : read_entry(entry, host, form)) {
+    for (auto& report : read_reports(entry, host, form)) {
       Job job;
       job.findings = run_checks(form, report);
       job.doc = compose(form, report);

@@ -11,6 +11,7 @@
 #include <nianbao/form.hpp>
 #include <nianbao/report.hpp>
 
+#include <ctime>
 #include <string>
 
 namespace nianbao {
@@ -23,6 +24,8 @@ NIANBAO_API std::string expand_pattern(const std::string& pattern, const Report&
 
 // True for a real calendar date written exactly YYYY-MM-DD.
 NIANBAO_API bool parse_iso_date(const std::string& iso, int& year, int& month, int& day);
+// Midnight UTC of an ISO date, for file metadata; `fallback` when it is not a date.
+NIANBAO_API std::time_t midnight_utc(const std::string& iso, std::time_t fallback);
 // 2024-01-20 → 2024年1月20日; anything that is not a real date is returned unchanged.
 NIANBAO_API std::string chinese_date(const std::string& iso);
 

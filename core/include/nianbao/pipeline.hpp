@@ -64,6 +64,13 @@ class NIANBAO_API Pipeline {
   std::map<std::filesystem::path, std::string> claimed_;  // output file → report that wrote it
 };
 
+// Reads a report entry's inputs as a build does: inputs that each yield one
+// report merge into one (its id the entry's); a single input that yields
+// several (a roster) gives one report each (ids "<entry>/<agency>-<year>").
+// Throws Error: unavailable/config for plugins and options, no_input for a
+// missing file, data for what the inputs hold.
+NIANBAO_API std::vector<Report> read_reports(const ReportEntry& entry, PluginHost& host, const Form& form);
+
 // The date written into documents: SOURCE_DATE_EPOCH (as a UTC date) when
 // set, else the manifest's build_date, else "" (each output then takes one
 // from the data). Never the clock, so reruns give identical files.
