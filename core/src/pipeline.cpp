@@ -125,7 +125,11 @@ std::vector<ReportResult> Pipeline::run_entry(const ReportEntry& entry, const Ru
         outputs.push_back(std::move(p));
       }
     if (options.mode == Mode::build && outputs.empty())
-      throw Error(ExitCode::config, "report '" + entry.id + "' has no outputs (add outputs: [text])", entry.source);
+      throw Error(ExitCode::config,
+                  "report '" + entry.id +
+                      "' has no outputs (name them under outputs:, for the report or the whole manifest; "
+                      "`nianbao plugins` lists them)",
+                  entry.source);
     std::vector<Report> reports = read_reports(entry, host_, form_);
 
     for (auto& report : reports) {
