@@ -219,8 +219,7 @@ class XlsxOutput : public nianbao::OutputPlugin {
           text(wb.format(true, false, LXW_ALIGN_CENTER)),
           ok_row(wb, LXW_COLOR_WHITE),
           error_row(wb, 0xF4CCCC),
-          warning_row(wb, 0xFFF2CC),
-          wb_(wb) {
+          warning_row(wb, 0xFFF2CC) {
       for (int p = 0; p <= nianbao::Decimal::max_places; ++p) {
         std::string f = p == 0 ? "0" : "0." + std::string(static_cast<std::size_t>(p), '0');
         number[p] = wb.format(true, false, LXW_ALIGN_CENTER, f.c_str());
@@ -236,7 +235,6 @@ class XlsxOutput : public nianbao::OutputPlugin {
     lxw_format *title, *header, *label, *text;
     lxw_format* number[nianbao::Decimal::max_places + 1];
     Row ok_row, error_row, warning_row;
-    Workbook& wb_;
   };
 
   static void page_setup(lxw_worksheet* ws, bool landscape, int repeat_first, int repeat_last) {
