@@ -59,6 +59,16 @@ struct Prepared {
   const PluginUse* use = nullptr;
 };
 
+// A plugin created and its options checked against its schema.
+Prepared prepare(PluginHost& host, const PluginUse& use, PluginKind kind) {
+  Prepared p;
+  if (kind == PluginKind::input) p.input = host.create_input(use.plugin);
+  else p.output = host.create_output(use.plugin);
+  p.options = resolve_options(use.plugin, host.info(kind, use.plugin).options, use);
+  p.use = &use;
+  return p;
+}
+
 // What every report must have once its inputs are merged.
 void require_identity(const Form& form, const Report& r, const std::string& where) {
   if (r.agency.empty()) throw Error(ExitCode::data, "缺少单位名称（agency）", {where});
@@ -72,13 +82,7 @@ void require_identity(const Form& form, const Report& r, const std::string& wher
 std::vector<Report> read_reports(const ReportEntry& entry, PluginHost& host, const Form& form) {
   if (entry.inputs.empty()) throw Error(ExitCode::config, "report '" + entry.id + "' has no inputs", entry.source);
   std::vector<Prepared> inputs;
-  for (const auto& use : entry.inputs) {
-    Prepared p;
-    p.input = host.create_input(use.plugin);
-    p.options = resolve_options(use.plugin, host.info(PluginKind::input, use.plugin).options, use);
-    p.use = &use;
-    inputs.push_back(std::move(p));
-  }
+  for (const auto& use : entry.inputs) inputs.push_back(prepare(host, use, PluginKind::input));
   std::vector<std::vector<Report>> read;
   for (const auto& p : inputs) {
     std::error_code ec;
@@ -111,19 +115,11 @@ std::vector<ReportResult> Pipeline::run_entry(const ReportEntry& entry, const Ru
   ReportResult failed;
   failed.id = entry.id;
   try {
-    // Plugins and their options first: configuration errors surface before
-    // any data is read.
     // Output plugins and their options first: configuration errors surface
     // before any data is read.
     std::vector<Prepared> outputs;
     if (options.mode == Mode::build)
-      for (const auto& use : entry.outputs) {
-        Prepared p;
-        p.output = host_.create_output(use.plugin);
-        p.options = resolve_options(use.plugin, host_.info(PluginKind::output, use.plugin).options, use);
-        p.use = &use;
-        outputs.push_back(std::move(p));
-      }
+      for (const auto& use : entry.outputs) outputs.push_back(prepare(host_, use, PluginKind::output));
     if (options.mode == Mode::build && outputs.empty())
       throw Error(ExitCode::config,
                   "report '" + entry.id +
