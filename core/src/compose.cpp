@@ -6,29 +6,6 @@
 
 namespace nianbao {
 
-std::string expand_pattern(const std::string& pattern, const Report& report) {
-  std::string out;
-  for (std::size_t i = 0; i < pattern.size();) {
-    if (pattern[i] != '{') {
-      out += pattern[i++];
-      continue;
-    }
-    auto close = pattern.find('}', i);
-    if (close == std::string::npos) throw Error(ExitCode::config, "unclosed '{' in pattern \"" + pattern + "\"");
-    std::string field = pattern.substr(i + 1, close - i - 1);
-    if (field == "agency") out += report.agency;
-    else if (field == "year") out += std::to_string(report.year);
-    else if (field == "region") out += report.region;
-    else if (field == "kind") out += report.kind;
-    else if (field == "id") out += report.id;
-    else
-      throw Error(ExitCode::config, "unknown field {" + field + "} in pattern \"" + pattern + "\"" +
-                                        did_you_mean(field, {"agency", "year", "region", "kind", "id"}));
-    i = close + 1;
-  }
-  return out;
-}
-
 bool parse_iso_date(const std::string& iso, int& y, int& m, int& d) {
   if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return false;
   for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
@@ -80,6 +57,24 @@ std::string safe_file_stem(const std::string& name) {
     s = to_utf8(out);
   }
   return s.empty() ? "report" : s;
+}
+
+std::string format_date(const std::string& iso, DateFormat format) {
+  int y = 0, m = 0, d = 0;
+  if (format == DateFormat::iso || !parse_iso_date(iso, y, m, d)) return iso;
+  if (format == DateFormat::arabic) return chinese_date(iso);
+  // 二〇二四年一月二十日: digits one by one for the year, counted numbers for month and day.
+  static const char* digit[] = {"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+  auto counted = [](int n) {
+    std::string s;
+    if (n >= 20) s += digit[n / 10];
+    if (n >= 10) s += "十";
+    if (n % 10 != 0 || n < 10) s += digit[n % 10];
+    return s;
+  };
+  std::string out;
+  for (char c : std::to_string(y)) out += digit[c - '0'];
+  return out + "年" + counted(m) + "月" + counted(d) + "日";
 }
 
 namespace {
@@ -195,25 +190,83 @@ Table make_table(const TableDef& def, const Report& report) {
 
 }  // namespace
 
-Document compose(const Form& form, const Report& report) {
+std::map<std::string, std::string> template_values(const Form& form, const Report& report,
+                                                   const DocumentSettings& settings) {
+  std::map<std::string, std::string> f = {
+      {"agency", report.agency},
+      {"year", report.year ? std::to_string(report.year) : ""},
+      {"next_year", report.year ? std::to_string(report.year + 1) : ""},
+      {"region", report.region},
+      {"kind", report.kind},
+      {"kind_label", form.kind(report.kind) ? form.kind(report.kind)->label : ""},
+      {"id", report.id},
+  };
+  for (const auto& c : contact_fields()) {
+    std::string v;
+    if (auto it = report.contact.find(c.key); it != report.contact.end()) v = it->second.body;
+    else if (auto d = settings.contact.find(c.key); d != settings.contact.end()) v = d->second.body;
+    f[std::string("contact.") + c.key] = v;
+  }
+  return f;
+}
+
+Document compose(const Form& form, const Report& report, const DocumentSettings& settings, const std::string& build_date) {
+  const std::string where = report.agency_source.known() ? report.agency_source.str() : report.id;
+  std::map<std::string, std::string> fields = template_values(form, report, settings);
   Document doc;
-  doc.title = expand_pattern(form.title_pattern, report);
+  Template title = settings.title;
+  if (title.text.empty()) title = Template{form.title_pattern, SourceLoc{"form"}, "title"};
+  doc.title = expand_template(title, fields, where);
+  fields["title"] = doc.title;
   doc.author = report.agency;
-  doc.file_stem = safe_file_stem(doc.title);
+  std::string signature_date = report.signature ? report.signature->date : build_date;
+  fields["date"] = format_date(signature_date, settings.date_format);
+  doc.file_stem = safe_file_stem(expand_template(settings.file_name, fields, where));
   if (report.signature) doc.date = report.signature->date;
-  if (report.preface) add_text(doc.blocks, report.preface->body);
+
+  if (!settings.preface.text.empty()) add_text(doc.blocks, expand_template(settings.preface, fields, where));
+  else if (report.preface) add_text(doc.blocks, report.preface->body);
+
+  std::vector<std::pair<std::string, const TableDef*>> appended;  // label, table
   for (const auto& s : form.sections) {
     doc.blocks.push_back(Heading{1, s.heading});
     if (s.kind == SectionDef::Kind::table) {
-      doc.blocks.push_back(make_table(*form.table(s.key), report));
+      if (settings.tables == TablePlacement::appendix) {
+        std::string label = expand_template(settings.appendix_label, {{"n", std::to_string(appended.size() + 1)}}, where);
+        doc.blocks.push_back(Paragraph{"", "详见" + label + "。"});
+        appended.emplace_back(label, form.table(s.key));
+      } else {
+        doc.blocks.push_back(make_table(*form.table(s.key), report));
+      }
     } else if (auto it = report.texts.find(s.key); it != report.texts.end()) {
       add_text(doc.blocks, it->second.body);
     }
   }
-  if (report.signature)
-    doc.blocks.push_back(SignatureBlock{report.signature->name.empty() ? report.agency : report.signature->name,
-                                        chinese_date(report.signature->date)});
+  bool sign = settings.signature == SignatureMode::always ||
+              (settings.signature == SignatureMode::automatic && report.signature.has_value());
+  if (sign) {
+    std::string name = report.signature && !report.signature->name.empty()
+                           ? report.signature->name
+                           : expand_template(settings.signature_name, fields, where);
+    doc.blocks.push_back(SignatureBlock{name, fields["date"]});
+  }
+  for (const auto& [label, def] : appended) {
+    // The section heading without its numeral: 二、主动公开政府信息情况 → 主动公开政府信息情况.
+    std::u32string h = to_u32(def->title.empty() ? label : def->title);
+    if (auto mark = h.find(U'、'); mark != std::u32string::npos && mark <= 3) h = h.substr(mark + 1);
+    doc.blocks.push_back(Attachment{label, to_utf8(h)});
+    doc.blocks.push_back(make_table(*def, report));
+  }
   return doc;
+}
+
+Document compose(const Form& form, const Report& report) {
+  DocumentSettings d;
+  d.title = Template{form.title_pattern, SourceLoc{"form"}, "title"};
+  d.file_name = Template{"{title}", SourceLoc{"(default)"}, "document.file_name"};
+  d.signature_name = Template{"{agency}", SourceLoc{"(default)"}, "document.signature_name"};
+  d.appendix_label = Template{"附表{n}", SourceLoc{"(default)"}, "document.appendix_label"};
+  return compose(form, report, d, report.signature ? report.signature->date : "");
 }
 
 }  // namespace nianbao

@@ -63,11 +63,13 @@ std::vector<PluginUse> plugin_list(const YamlFile& f, const YAML::Node& n, bool 
 Manifest Manifest::load(const fs::path& file) {
   Manifest m;
   m.display = file.string();
+  m.profile_source = SourceLoc{m.display};
   m.file = fs::absolute(file).lexically_normal();
   m.base_dir = m.file.parent_path();
   YamlFile f = YamlFile::load(file, m.display, ExitCode::config);
   const YAML::Node& root = f.root();
-  f.check_keys(root, {"form", "output_dir", "plugin_dirs", "outputs", "summary", "build_date", "reports"}, "the manifest");
+  f.check_keys(root, {"form", "profile", "output_dir", "plugin_dirs", "outputs", "summary", "build_date", "reports"},
+               "the manifest");
 
   if (!root["form"]) f.fail(root, "the manifest needs 'form' (for example: form: gov-info-disclosure-2021)");
   m.form = f.string(root["form"], "form");
@@ -77,8 +79,15 @@ Manifest Manifest::load(const fs::path& file) {
     f.require_seq(root["plugin_dirs"], "plugin_dirs");
     for (const auto& d : root["plugin_dirs"]) m.plugin_dirs.push_back((m.base_dir / f.string(d, "plugin_dirs")).lexically_normal());
   }
-  std::vector<PluginUse> default_outputs;
-  if (root["outputs"]) default_outputs = plugin_list(f, root["outputs"], false, m.base_dir);
+  if (root["profile"]) {
+    m.profile = f.string(root["profile"], "profile");
+    m.profile_source = f.loc(root["profile"]);
+    if (m.profile.empty()) f.fail(root["profile"], "profile is empty: name one (default) or give a file");
+  }
+  if (root["outputs"]) {
+    m.outputs = plugin_list(f, root["outputs"], false, m.base_dir);
+    m.has_outputs = true;
+  }
 
   if (root["summary"]) m.summary = plugin_list(f, root["summary"], false, m.base_dir);
   if (root["build_date"]) {
@@ -90,7 +99,7 @@ Manifest Manifest::load(const fs::path& file) {
   f.require_seq(root["reports"], "reports");
   std::set<std::string> ids;
   for (const auto& r : root["reports"]) {
-    f.check_keys(r, {"id", "inputs", "outputs"}, "a report");
+    f.check_keys(r, {"id", "profile", "inputs", "outputs"}, "a report");
     ReportEntry e;
     e.source = f.loc(r);
     if (!r["id"]) f.fail(r, "a report needs 'id'");
@@ -101,17 +110,28 @@ Manifest Manifest::load(const fs::path& file) {
     if (!r["inputs"]) f.fail(r, "report '" + e.id + "' needs 'inputs'");
     e.inputs = plugin_list(f, r["inputs"], true, m.base_dir);
     if (e.inputs.empty()) f.fail(r["inputs"], "report '" + e.id + "' has no inputs");
-    e.outputs = r["outputs"] ? plugin_list(f, r["outputs"], false, m.base_dir) : default_outputs;
+    if (r["outputs"]) {
+      e.outputs = plugin_list(f, r["outputs"], false, m.base_dir);
+      e.has_outputs = true;
+    }
+    if (r["profile"]) {
+      e.profile = f.string(r["profile"], "profile");
+      e.profile_source = f.loc(r["profile"]);
+      if (e.profile.empty()) f.fail(r["profile"], "profile is empty: name one (default) or give a file");
+    }
     m.reports.push_back(std::move(e));
   }
   return m;
 }
 
-Options resolve_options(const std::string& plugin, const std::vector<OptionSpec>& schema, const PluginUse& use) {
+Options resolve_options(const std::string& plugin, const std::vector<OptionSpec>& schema, const PluginUse& use,
+                        const std::map<std::string, RawOption>& base) {
   Options o = Options::defaults(schema);
   std::vector<std::string> names;
   for (const auto& s : schema) names.push_back(s.name);
-  for (const auto& [k, raw] : use.options) {
+  std::map<std::string, RawOption> written = base;
+  for (const auto& [k, raw] : use.options) written[k] = raw;
+  for (const auto& [k, raw] : written) {
     auto spec = std::find_if(schema.begin(), schema.end(), [&](const OptionSpec& s) { return s.name == k; });
     if (spec == schema.end())
       throw Error(ExitCode::config,

@@ -48,23 +48,21 @@ std::string fixed_build_date(const Manifest& manifest) {
 }
 
 Pipeline::Pipeline(const Manifest& manifest, PluginHost& host, const Form& form)
-    : manifest_(manifest), host_(host), form_(form) {}
+    : manifest_(manifest), host_(host), form_(form), config_(manifest, host) {}
 
 namespace {
 
 struct Prepared {
   std::shared_ptr<InputPlugin> input;
-  std::shared_ptr<OutputPlugin> output;
   Options options;
   const PluginUse* use = nullptr;
 };
 
-// A plugin created and its options checked against its schema.
-Prepared prepare(PluginHost& host, const PluginUse& use, PluginKind kind) {
+// An input plugin created and its options checked against its schema.
+Prepared prepare(PluginHost& host, const PluginUse& use) {
   Prepared p;
-  if (kind == PluginKind::input) p.input = host.create_input(use.plugin);
-  else p.output = host.create_output(use.plugin);
-  p.options = resolve_options(use.plugin, host.info(kind, use.plugin).options, use);
+  p.input = host.create_input(use.plugin);
+  p.options = resolve_options(use.plugin, host.info(PluginKind::input, use.plugin).options, use);
   p.use = &use;
   return p;
 }
@@ -82,7 +80,7 @@ void require_identity(const Form& form, const Report& r, const std::string& wher
 std::vector<Report> read_reports(const ReportEntry& entry, PluginHost& host, const Form& form) {
   if (entry.inputs.empty()) throw Error(ExitCode::config, "report '" + entry.id + "' has no inputs", entry.source);
   std::vector<Prepared> inputs;
-  for (const auto& use : entry.inputs) inputs.push_back(prepare(host, use, PluginKind::input));
+  for (const auto& use : entry.inputs) inputs.push_back(prepare(host, use));
   std::vector<std::vector<Report>> read;
   for (const auto& p : inputs) {
     std::error_code ec;
@@ -110,16 +108,14 @@ std::vector<Report> read_reports(const ReportEntry& entry, PluginHost& host, con
   return reports;
 }
 
-std::vector<ReportResult> Pipeline::run_entry(const ReportEntry& entry, const RunOptions& options) {
+std::vector<ReportResult> Pipeline::run_entry(const ReportEntry& entry, const Planned& plan, const RunOptions& options) {
   std::vector<ReportResult> results;
   ReportResult failed;
   failed.id = entry.id;
   try {
-    // Output plugins and their options first: configuration errors surface
-    // before any data is read.
-    std::vector<Prepared> outputs;
-    if (options.mode == Mode::build)
-      for (const auto& use : entry.outputs) outputs.push_back(prepare(host_, use, PluginKind::output));
+    if (plan.error) throw *plan.error;
+    const EntryConfig& config = *plan.config;
+    const std::vector<ResolvedOutput>& outputs = config.outputs;
     if (options.mode == Mode::build && outputs.empty())
       throw Error(ExitCode::config,
                   "report '" + entry.id +
@@ -148,17 +144,19 @@ std::vector<ReportResult> Pipeline::run_entry(const ReportEntry& entry, const Ru
         rr.findings = run_checks(form_, report);
         bool invalid = has_errors(rr.findings);
         if (options.mode == Mode::build && (!invalid || options.write_invalid)) {
-          Document doc = compose(form_, report);
-          doc.build_date = fixed_build_date(manifest_);
-          if (doc.build_date.empty()) doc.build_date = !doc.date.empty() ? doc.date : std::to_string(report.year + 1) + "-01-01";
+          std::string build_date = fixed_build_date(manifest_);
+          if (build_date.empty())
+            build_date = report.signature ? report.signature->date : std::to_string(report.year + 1) + "-01-01";
+          Document doc = compose(form_, report, config.document, build_date);
+          doc.build_date = build_date;
           StagedFiles files(manifest_.output_dir);
           for (const auto& p : outputs) {
             try {
-              p.output->write(OutputRequest{doc, report, form_, rr.findings, p.options}, files);
+              p.plugin->write(OutputRequest{doc, report, form_, rr.findings, p.options}, files);
             } catch (const Error&) {
               throw;
             } catch (const std::exception& e) {
-              throw Error(ExitCode::software, "output plugin '" + p.use->plugin + "' failed: " + e.what());
+              throw Error(ExitCode::software, "output plugin '" + p.use.plugin + "' failed: " + e.what());
             }
           }
           for (const auto& t : files.targets()) {
@@ -193,17 +191,50 @@ std::vector<ReportResult> Pipeline::run_entry(const ReportEntry& entry, const Ru
 BuildResult Pipeline::run(const RunOptions& options, const std::function<void(const ReportResult&)>& on_report) {
   BuildResult out;
   claimed_.clear();
-  for (const auto& entry : manifest_.reports) {
-    for (auto& rr : run_entry(entry, options)) {
+  // Configuration first, for every report: a wrong profile, option or font
+  // file stops the build before anything is read or written.
+  const bool build = options.mode == Mode::build;
+  std::vector<Planned> plans(manifest_.reports.size());
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    try {
+      plans[i].config = config_.resolve(&manifest_.reports[i], build);
+    } catch (const Error& e) {
+      if (e.code() == ExitCode::config) throw;
+      plans[i].error = e;
+    }
+  }
+  std::vector<ResolvedOutput> summaries;
+  std::vector<ReportResult> failed_summaries;
+  if (build)
+    for (const auto& use : manifest_.summary) {
+      try {
+        summaries.push_back(config_.resolve_summary(use));
+      } catch (const Error& e) {
+        if (e.code() == ExitCode::config) throw;
+        ReportResult rr;
+        rr.id = "summary:" + use.plugin;
+        rr.status = e.code();
+        rr.error = e.what();
+        failed_summaries.push_back(rr);
+      }
+    }
+
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    for (auto& rr : run_entry(manifest_.reports[i], plans[i], options)) {
       out.exit = worse(out.exit, rr.status);
       if (on_report) on_report(rr);
       out.reports.push_back(std::move(rr));
     }
   }
-  if (options.mode == Mode::build) {
+  if (build) {
     std::vector<ReportResult> reports = out.reports;
-    for (const auto& use : manifest_.summary) {
-      ReportResult rr = run_summary(use, reports);
+    for (const auto& s : summaries) {
+      ReportResult rr = run_summary(s, reports);
+      out.exit = worse(out.exit, rr.status);
+      if (on_report) on_report(rr);
+      out.reports.push_back(std::move(rr));
+    }
+    for (auto& rr : failed_summaries) {
       out.exit = worse(out.exit, rr.status);
       if (on_report) on_report(rr);
       out.reports.push_back(std::move(rr));
@@ -212,14 +243,13 @@ BuildResult Pipeline::run(const RunOptions& options, const std::function<void(co
   return out;
 }
 
-ReportResult Pipeline::run_summary(const PluginUse& use, const std::vector<ReportResult>& reports) {
+ReportResult Pipeline::run_summary(const ResolvedOutput& out, const std::vector<ReportResult>& reports) {
+  const PluginUse& use = out.use;
+  const auto& plugin = out.plugin;
+  const Options& options = out.options;
   ReportResult rr;
   rr.id = "summary:" + use.plugin;
   try {
-    auto plugin = host_.create_output(use.plugin);
-    if (!plugin->writes_summary())
-      throw Error(ExitCode::config, "output plugin '" + use.plugin + "' writes no summary for a whole build", use.source);
-    Options options = resolve_options(use.plugin, host_.info(PluginKind::output, use.plugin).options, use);
     std::vector<SummaryEntry> entries;
     int last_year = 0;
     for (const auto& r : reports) {

@@ -2,6 +2,14 @@
 
 namespace nianbao {
 
+const std::vector<ContactField>& contact_fields() {
+  static const std::vector<ContactField> fields = {
+      {"address", "通讯地址"}, {"postcode", "邮政编码"}, {"phone", "联系电话"},
+      {"fax", "传真"},         {"email", "电子邮箱"},   {"website", "网站"},
+  };
+  return fields;
+}
+
 const Cell& Report::cell(const std::string& key) const {
   static const Cell absent{};
   auto it = cells.find(key);
@@ -42,6 +50,10 @@ void Report::merge(const Report& o, const Labeler& label) {
   if (o.signature) {
     if (signature) throw Error(ExitCode::data, "落款（signature）重复填写，另见 " + signature->source.str(), o.signature->source);
     signature = o.signature;
+  }
+  for (const auto& [k, t] : o.contact) {
+    auto [it, fresh] = contact.emplace(k, t);
+    if (!fresh) throw Error(ExitCode::data, "联系信息 contact." + k + " 重复填写，另见 " + it->second.source.str(), t.source);
   }
   for (const auto& [k, t] : o.texts) {
     auto [it, fresh] = texts.emplace(k, t);

@@ -170,24 +170,70 @@ class Face {
 struct Style {
   double top, left, width, height;  // text block, points from the page's top-left
   double title_size, body_size, pitch, table_size, page_number_size;
+  std::string page_numbers, page_number_format;
 };
+
+std::vector<pdf_output::FontSpec> font_list(const std::string& list) {
+  std::vector<pdf_output::FontSpec> out;
+  for (std::size_t p = 0; p < list.size();) {
+    std::size_t comma = std::min(list.find(',', p), list.size());
+    std::string one = list.substr(p, comma - p);
+    while (!one.empty() && one.front() == ' ') one.erase(one.begin());
+    while (!one.empty() && one.back() == ' ') one.pop_back();
+    if (!one.empty()) out.push_back(pdf_output::FontSpec::parse(one));
+    p = comma + 1;
+  }
+  return out;
+}
+
+const char* const kFontOptions[] = {"title_font", "body_font", "heading1_font", "heading2_font", "table_font", "fallback_fonts"};
+
+// Everything the options can get wrong, before any report is typeset: the
+// text block on A4, sizes, the page number format, and each font file —
+// found, a TrueType face with outlines, able to be subset and embedded.
+void check_options(const nianbao::Options& o) {
+  auto fail = [&](const char* option, const std::string& why) {
+    const auto& v = o.get(option);
+    std::string origin = v.from_default ? " (its default)" : "";
+    throw Error(ExitCode::config, "pdf option " + std::string(option) + origin + ": " + why, v.source);
+  };
+  if (o.number("margin_left") < 0 || (o.number("margin_left") + o.number("text_width")) * kMm > kPageW + 0.01)
+    fail("text_width", "the text block does not fit an A4 page across (margin_left + text_width ≤ 210 mm)");
+  if (o.number("margin_top") < 0 || (o.number("margin_top") + o.number("text_height")) * kMm > kPageH + 0.01)
+    fail("text_height", "the text block does not fit an A4 page down (margin_top + text_height ≤ 297 mm)");
+  if (o.number("text_width") < 36) fail("text_width", "the text block must be at least 36 mm wide");
+  if (o.number("text_height") < 36) fail("text_height", "the text block must be at least 36 mm high");
+  for (const char* size : {"title_size", "body_size", "line_pitch", "table_size", "page_number_size"})
+    if (o.number(size) < 4 || o.number(size) > 72) fail(size, "must be between 4 and 72 pt");
+  const std::string& fmt = o.string("page_number_format");
+  for (std::size_t i = fmt.find('{'); i != std::string::npos; i = fmt.find('{', i + 1))
+    if (fmt.compare(i, 3, "{n}") != 0) fail("page_number_format", "the only field is {n}, the page number: \"" + fmt + "\"");
+  for (const char* option : kFontOptions) {
+    try {
+      for (const auto& spec : font_list(o.string(option))) pdf_output::load_face(spec);
+    } catch (const Error& e) {
+      fail(option, e.message());
+    }
+  }
+}
+
+std::string page_number_text(const std::string& format, int n) {
+  std::string out = format;
+  for (std::size_t i = out.find("{n}"); i != std::string::npos; i = out.find("{n}", i)) {
+    out.replace(i, 3, std::to_string(n));
+    i += std::to_string(n).size();
+  }
+  return out;
+}
 
 class Typesetter {
  public:
   Typesetter(const nianbao::Options& o, pd::PdfMemDocument& doc, DocumentFonts& fonts) : doc_(doc) {
     st_ = {o.number("margin_top") * kMm, o.number("margin_left") * kMm, o.number("text_width") * kMm,
            o.number("text_height") * kMm, o.number("title_size"), o.number("body_size"), o.number("line_pitch"),
-           o.number("table_size"), o.number("page_number_size")};
-    if (st_.left + st_.width > kPageW || st_.top + st_.height > kPageH || st_.width < 100 || st_.height < 100)
-      throw Error(ExitCode::config, "the text block does not fit an A4 page: check margin_top, margin_left, text_width, text_height");
-    std::vector<pdf_output::FontSpec> fallbacks;
-    std::string list = o.string("fallback_fonts");
-    for (std::size_t p = 0; p < list.size();) {
-      std::size_t comma = std::min(list.find(',', p), list.size());
-      std::string one = list.substr(p, comma - p);
-      if (!one.empty()) fallbacks.push_back(pdf_output::FontSpec::parse(one));
-      p = comma + 1;
-    }
+           o.number("table_size"), o.number("page_number_size"), o.string("page_numbers"), o.string("page_number_format")};
+    check_options(o);
+    std::vector<pdf_output::FontSpec> fallbacks = font_list(o.string("fallback_fonts"));
     auto face = [&](const char* option) {
       std::vector<pdf_output::FontSpec> specs{pdf_output::FontSpec::parse(o.string(option))};
       specs.insert(specs.end(), fallbacks.begin(), fallbacks.end());
@@ -217,7 +263,7 @@ class Typesetter {
   // that each font's subset can be built before typesetting.
   void collect(const nianbao::Document& doc) {
     title_->want(doc.title);
-    body_->want("— 0123456789");  // page numbers
+    body_->want(st_.page_number_format + "0123456789");  // page numbers
     for (const auto& b : doc.blocks) {
       if (auto h = std::get_if<nianbao::Heading>(&b)) (h->level == 1 ? h1_ : h2_)->want(h->text);
       else if (auto p = std::get_if<nianbao::Paragraph>(&b)) {
@@ -228,6 +274,9 @@ class Typesetter {
       } else if (auto s = std::get_if<nianbao::SignatureBlock>(&b)) {
         body_->want(s->name);
         body_->want(s->date);
+      } else if (auto a = std::get_if<nianbao::Attachment>(&b)) {
+        h1_->want(a->label);
+        title_->want(a->title);
       }
     }
   }
@@ -255,6 +304,13 @@ class Typesetter {
         table(*t, section);
       } else if (auto s = std::get_if<nianbao::SignatureBlock>(&b)) {
         signature(*s);
+      } else if (auto a = std::get_if<nianbao::Attachment>(&b)) {
+        // 附件 after GB/T 9704: a new page, the label top left in 黑体, the title centred.
+        section = a->label;
+        paragraph = 0;
+        new_page();
+        line(*h1_, st_.left, a->label, st_.body_size, st_.pitch, a->label);
+        title(a->title);
       }
     }
     finish_page();
@@ -272,13 +328,20 @@ class Typesetter {
     y_ = top_y();
   }
 
-  // 页码: "— N —" 7 mm below the text block, odd pages right, even pages left.
+  // 页码: "— N —" 7 mm below the text block; GB/T 9704 sets odd pages right
+  // and even pages left, one character in from the edge of the text block.
   void finish_page() {
-    std::string number = "— " + std::to_string(page_no_) + " —";
-    double size = st_.page_number_size;
-    double w = body_->width(number, size, "页码");
-    double x = page_no_ % 2 ? st_.left + st_.width - size - w : st_.left + size;
-    body_->draw(painter_, x, bottom_y() - 7 * kMm - size * 0.8, number, size, "页码");
+    if (st_.page_numbers != "none") {
+      std::string number = page_number_text(st_.page_number_format, page_no_);
+      double size = st_.page_number_size;
+      double w = body_->width(number, size, "页码");
+      double right = st_.left + st_.width - size - w, left = st_.left + size;
+      double x = st_.page_numbers == "center" ? st_.left + (st_.width - w) / 2
+                 : st_.page_numbers == "right" ? right
+                 : page_no_ % 2                ? right
+                                               : left;
+      body_->draw(painter_, x, bottom_y() - 7 * kMm - size * 0.8, number, size, "页码");
+    }
     painter_.FinishPage();
     page_ = nullptr;
   }
@@ -491,6 +554,8 @@ class PdfOutput : public nianbao::OutputPlugin {
  public:
   PdfOutput() { pd::PdfError::EnableLogging(false); }
 
+  void check(const nianbao::Options& options) override { check_options(options); }
+
   void write(const nianbao::OutputRequest& rq, nianbao::OutputFiles& files) override {
     try {
       pd::PdfMemDocument doc;
@@ -530,6 +595,9 @@ const nianbao_option_spec kOptions[] = {
     {"line_pitch", "number", "28.9", nullptr, "baseline distance in pt (22 lines a page)"},
     {"table_size", "number", "10.5", nullptr, "table text size in pt (五号 10.5 to 小四 12)"},
     {"page_number_size", "number", "14", nullptr, "page number size in pt (4号)"},
+    {"page_numbers", "choice", "outer", "outer|center|right|none",
+     "where page numbers stand: outer (odd pages right, even left, GB/T 9704), center, right, or none"},
+    {"page_number_format", "string", "— {n} —", nullptr, "the page number as printed; {n} is the number (第{n}页, - {n} -)"},
     {"margin_top", "number", "37", nullptr, "top margin in mm"},
     {"margin_left", "number", "28", nullptr, "left margin in mm"},
     {"text_width", "number", "156", nullptr, "text block width in mm"},

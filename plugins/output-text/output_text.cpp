@@ -20,14 +20,18 @@ constexpr const char* kIndent = "\u3000\u3000";  // two full-width spaces: the f
 
 class TextOutput : public nianbao::OutputPlugin {
  public:
-  void write(const nianbao::OutputRequest& rq, nianbao::OutputFiles& files) override {
-    const std::int64_t asked = rq.options.integer("width");
+  void check(const nianbao::Options& options) override {
+    const std::int64_t asked = options.integer("width");
     // Narrower than ten CJK characters a line, a report stops being readable.
     if (asked < 20 || asked > 1000)
       throw nianbao::Error(nianbao::ExitCode::config, "option 'width' of plugin 'text' must be between 20 and 1000, not " +
                                                           std::to_string(asked),
-                           rq.options.get("width").source);
-    const int width = static_cast<int>(asked);
+                           options.get("width").source);
+  }
+
+  void write(const nianbao::OutputRequest& rq, nianbao::OutputFiles& files) override {
+    check(rq.options);
+    const int width = static_cast<int>(rq.options.integer("width"));
     const bool wrap = rq.options.boolean("wrap");
     const int ambiguous = rq.options.string("ambiguous_width") == "2" ? 2 : 1;
     const std::string eol = rq.options.string("line_ending") == "crlf" ? "\r\n" : "\n";
@@ -56,6 +60,15 @@ class TextOutput : public nianbao::OutputPlugin {
                        blank();
                        for (auto& l : text_output::draw_table(t, width, measure)) out.push_back(std::move(l));
                        out.emplace_back();
+                     },
+                     [&](const nianbao::Attachment& a) {
+                       // A page of its own in print: here a gap, the label, the title centred.
+                       blank();
+                       out.emplace_back();
+                       out.push_back(a.label);
+                       out.emplace_back();
+                       for (const auto& l : lines_of(a.title))
+                         out.push_back(std::string(static_cast<std::size_t>(std::max(0, (width - measure(l)) / 2)), ' ') + l);
                      },
                      [&](const nianbao::SignatureBlock& s) {
                        blank();

@@ -76,7 +76,7 @@ class Workbook {
   lxw_doc_properties props_{};
 };
 
-void check(lxw_error e, const std::string& what) {
+void lxw_ok(lxw_error e, const std::string& what) {
   if (e != LXW_NO_ERROR) throw Error(ExitCode::software, what + ": " + lxw_strerror(e));
 }
 
@@ -205,7 +205,7 @@ class XlsxOutput : public nianbao::OutputPlugin {
     for (std::size_t c = 0; c < head.size() && c < 64; ++c)
       worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), c + 1 == head.size() ? 50 : widths[c], nullptr);
     worksheet_freeze_panes(ws, 1, 0);
-    check(worksheet_autofilter(ws, 0, 0, r - 1, static_cast<lxw_col_t>(head.size() - 1)), "autofilter");
+    lxw_ok(worksheet_autofilter(ws, 0, 0, r - 1, static_cast<lxw_col_t>(head.size() - 1)), "autofilter");
     page_setup(ws, true, 0, 0);
     wb.close();
   }
@@ -255,7 +255,7 @@ class XlsxOutput : public nianbao::OutputPlugin {
     worksheet_set_row(ws, 0, 24, nullptr);
     for (int r = 0; r < t.rows; ++r) worksheet_set_row(ws, static_cast<lxw_row_t>(r + kTableTop), g.heights[static_cast<std::size_t>(r)], nullptr);
     if (t.columns > 1)
-      check(worksheet_merge_range(ws, 0, 0, 0, static_cast<lxw_col_t>(t.columns - 1), heading.c_str(), fm.title), "merge");
+      lxw_ok(worksheet_merge_range(ws, 0, 0, 0, static_cast<lxw_col_t>(t.columns - 1), heading.c_str(), fm.title), "merge");
     else
       worksheet_write_string(ws, 0, 0, heading.c_str(), fm.title);
     for (const auto& c : t.cells) {
@@ -271,7 +271,7 @@ class XlsxOutput : public nianbao::OutputPlugin {
       }
       bool merged = c.rowspan > 1 || c.colspan > 1;
       if (merged)
-        check(worksheet_merge_range(ws, row, col, static_cast<lxw_row_t>(row + c.rowspan - 1),
+        lxw_ok(worksheet_merge_range(ws, row, col, static_cast<lxw_row_t>(row + c.rowspan - 1),
                                     static_cast<lxw_col_t>(col + c.colspan - 1), number ? "" : c.text.c_str(), f),
               "merge");
       // The first cell of a merged range may be overwritten with a number.

@@ -95,9 +95,13 @@ TEST(Manifest, LoadsAGoodManifest) {
   EXPECT_EQ(width.source.column, static_cast<int>(std::string("      - {plugin: text, width: ").size()) + 1);
   EXPECT_EQ(width.source.file, file.string());
 
-  // A report without outputs takes the manifest's.
-  ASSERT_EQ(m.reports[1].outputs.size(), 1u);
-  EXPECT_EQ(m.reports[1].outputs[0].plugin, "text");
+  // A report without outputs takes the manifest's (BuildConfig decides).
+  EXPECT_TRUE(m.reports[0].has_outputs);
+  EXPECT_FALSE(m.reports[1].has_outputs);
+  EXPECT_TRUE(m.has_outputs);
+  ASSERT_EQ(m.outputs.size(), 1u);
+  EXPECT_EQ(m.outputs[0].plugin, "text");
+  EXPECT_EQ(m.profile, "default");
   EXPECT_EQ(m.reports[1].inputs[0].path, base / "other.yaml");
 }
 
@@ -234,7 +238,7 @@ TEST(ResolveOptions, FillsDefaultsAndTakesWrittenValues) {
   EXPECT_TRUE(o.has("title"));
   EXPECT_EQ(o.all().size(), 4u);
 
-  Options d = resolve_options("text", kTextSchema, m.reports[0].outputs[0]);
+  Options d = resolve_options("text", kTextSchema, m.outputs[0]);
   EXPECT_EQ(d.integer("width"), 72);
   EXPECT_TRUE(d.get("width").from_default);
 }
@@ -247,7 +251,7 @@ TEST(ResolveOptions, UnknownOptionSuggestsAndListsTheOptions) {
                             "reports: [{id: a, inputs: [{plugin: yaml, path: a.yaml}]}]\n");
   Manifest m = Manifest::load(file);
   try {
-    resolve_options("text", kTextSchema, m.reports[0].outputs[0]);
+    resolve_options("text", kTextSchema, m.outputs[0]);
     FAIL() << "unknown option accepted";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ExitCode::config);
@@ -264,7 +268,7 @@ TEST(ResolveOptions, WrongTypeIsReportedAtTheValue) {
   fs::path file = dir.write("manifest.yaml", "form: gov-info-disclosure-2021\n" + line2 +
                                                  "\nreports: [{id: a, inputs: [{plugin: yaml, path: a.yaml}]}]\n");
   Manifest m = Manifest::load(file);
-  const PluginUse& use = m.reports[0].outputs[0];
+  const PluginUse& use = m.outputs[0];
   auto expect_bad = [&](const char* option, const char* value, const char* message) {
     PluginUse one = use;
     one.options = {{option, use.options.at(option)}};

@@ -308,31 +308,61 @@ TEST(TableValidate, RefusesCellsOutsideTheGridAndUncoveredSlots) {
 
 // --- helpers ------------------------------------------------------------------
 
-TEST(ExpandPattern, FillsKnownFieldsAndRefusesUnknownOnes) {
+Template tmpl(const std::string& text, const std::string& key = "document.file_name") {
+  return Template{text, SourceLoc{"county.yaml", 7, 14}, key};
+}
+
+TEST(Templates, FillKnownFieldsAndRefuseUnknownOnes) {
   Report r = base_report();
   r.region = "卢氏县";
-  EXPECT_EQ(expand_pattern("{region}{agency}{year}年度报告", r), "卢氏县官坡镇人民政府2023年度报告");
-  EXPECT_EQ(expand_pattern("{kind}-{id}", r), "township-guanpo-2023");
+  DocumentSettings d;
+  auto fields = template_values(form2021(), r, d);
+  EXPECT_EQ(expand_template(tmpl("{region}{agency}{year}年度报告"), fields, "x"), "卢氏县官坡镇人民政府2023年度报告");
+  EXPECT_EQ(expand_template(tmpl("{kind_label}-{id}-{next_year}"), fields, "x"), "乡镇人民政府-guanpo-2023-2024");
+  auto config_error = [](const Template& t) {
+    try {
+      check_template(t);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::config);
+      EXPECT_EQ(e.where().str(), "county.yaml:7:14");
+      return e.message();
+    }
+    ADD_FAILURE() << "accepted: " << t.text;
+    return std::string();
+  };
+  EXPECT_NE(config_error(tmpl("{agency}{unknown}")).find("unknown field {unknown}"), std::string::npos);
+  EXPECT_NE(config_error(tmpl("{agncy}")).find("did you mean 'agency'"), std::string::npos);
+  EXPECT_NE(config_error(tmpl("{contact.phon}")).find("did you mean 'contact.phone'"), std::string::npos);
+  EXPECT_NE(config_error(tmpl("{agency")).find("unclosed"), std::string::npos);
+  EXPECT_NE(config_error(tmpl("{title}", "document.title")).find("unknown field {title}"), std::string::npos);
+}
+
+TEST(Templates, AFieldWithoutValueIsAnErrorInTheUsersTerms) {
+  Report r = base_report();  // no contact, no region
+  DocumentSettings d;
+  auto fields = template_values(form2021(), r, d);
   try {
-    expand_pattern("{agency}{unknown}", r);
-    FAIL() << "unknown field accepted";
+    expand_template(tmpl("联系电话：{contact.phone}", "document.preface"), fields, "report.yaml:3:9");
+    FAIL() << "empty field accepted";
   } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ExitCode::config);
-    EXPECT_NE(e.message().find("{unknown}"), std::string::npos) << e.message();
+    EXPECT_EQ(e.code(), ExitCode::data);
+    EXPECT_NE(e.message().find("{contact.phone}（联系电话）"), std::string::npos) << e.message();
+    EXPECT_EQ(e.where().str(), "report.yaml:3:9");
   }
-  try {
-    expand_pattern("{agncy}", r);
-    FAIL() << "misspelt field accepted";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ExitCode::config);
-    EXPECT_NE(e.message().find("did you mean 'agency'"), std::string::npos) << e.message();
-  }
-  try {
-    expand_pattern("{agency", r);
-    FAIL() << "unclosed brace accepted";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ExitCode::config);
-  }
+  d.contact["phone"] = Text{"0398-7001234", {}};
+  EXPECT_EQ(expand_template(tmpl("电话：{contact.phone}", "document.preface"), template_values(form2021(), r, d), "x"),
+            "电话：0398-7001234");
+  r.contact["phone"] = Text{"0398-7654321", {}};  // the report's own wins over the profile's
+  EXPECT_EQ(expand_template(tmpl("{contact.phone}", "document.preface"), template_values(form2021(), r, d), "x"),
+            "0398-7654321");
+}
+
+TEST(FormatDate, ArabicChineseAndIso) {
+  EXPECT_EQ(format_date("2024-01-20", DateFormat::arabic), "2024年1月20日");
+  EXPECT_EQ(format_date("2024-01-20", DateFormat::chinese), "二〇二四年一月二十日");
+  EXPECT_EQ(format_date("2030-10-31", DateFormat::chinese), "二〇三〇年十月三十一日");
+  EXPECT_EQ(format_date("2024-12-15", DateFormat::chinese), "二〇二四年十二月十五日");
+  EXPECT_EQ(format_date("2024-01-20", DateFormat::iso), "2024-01-20");
 }
 
 TEST(ChineseDate, WritesIsoDatesTheChineseWay) {

@@ -9,18 +9,28 @@
 #include <nianbao/api.hpp>
 #include <nianbao/document.hpp>
 #include <nianbao/form.hpp>
+#include <nianbao/profile.hpp>
 #include <nianbao/report.hpp>
 
 #include <ctime>
+#include <map>
 #include <string>
 
 namespace nianbao {
 
+// A profile's document settings decide the title, the file name, the opening
+// paragraph, the 落款 and where the tables stand. `build_date` (ISO) dates a
+// 落款 the data leaves undated. Template fields without a value are
+// Error(data) naming the field.
+NIANBAO_API Document compose(const Form& form, const Report& report, const DocumentSettings& settings,
+                             const std::string& build_date);
+// With the defaults: the form's title, tables inline, the data's own 落款.
 NIANBAO_API Document compose(const Form& form, const Report& report);
 
-// Fills {agency} {year} {region} {kind} in a pattern; an unknown field throws
-// Error(ExitCode::config).
-NIANBAO_API std::string expand_pattern(const std::string& pattern, const Report& report);
+// The values of a report's template fields ({agency}, {contact.phone}…);
+// {title} and {date} are added by compose.
+NIANBAO_API std::map<std::string, std::string> template_values(const Form& form, const Report& report,
+                                                               const DocumentSettings& settings);
 
 // True for a real calendar date written exactly YYYY-MM-DD.
 NIANBAO_API bool parse_iso_date(const std::string& iso, int& year, int& month, int& day);
@@ -28,6 +38,8 @@ NIANBAO_API bool parse_iso_date(const std::string& iso, int& year, int& month, i
 NIANBAO_API std::time_t midnight_utc(const std::string& iso, std::time_t fallback);
 // 2024-01-20 → 2024年1月20日; anything that is not a real date is returned unchanged.
 NIANBAO_API std::string chinese_date(const std::string& iso);
+// A date as a profile asks: 2024年1月20日, 二〇二四年一月二十日 or 2024-01-20.
+NIANBAO_API std::string format_date(const std::string& iso, DateFormat format);
 
 // A file name component: no path separators, no "..", no control characters.
 NIANBAO_API std::string safe_file_stem(const std::string& name);

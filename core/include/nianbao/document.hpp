@@ -54,7 +54,15 @@ struct SignatureBlock {
   std::string date;  // as printed: 2024年1月20日
 };
 
-using Block = std::variant<Heading, Paragraph, Table, SignatureBlock>;
+// Starts an attachment (附表) on a new page, after the 落款: the label
+// ("附表1") at the top left in the level-1 heading face, the title centred.
+// The table (or text) that follows belongs to it.
+struct Attachment {
+  std::string label;
+  std::string title;
+};
+
+using Block = std::variant<Heading, Paragraph, Table, SignatureBlock, Attachment>;
 
 struct Document {
   std::string title;

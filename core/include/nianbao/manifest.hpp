@@ -36,7 +36,10 @@ struct ReportEntry {
   std::string id;
   SourceLoc source;
   std::vector<PluginUse> inputs;
-  std::vector<PluginUse> outputs;
+  std::vector<PluginUse> outputs;  // as the report names them; see has_outputs
+  bool has_outputs = false;        // false: the manifest's outputs, else the profile's
+  std::string profile;             // overrides the manifest's profile; empty when not given
+  SourceLoc profile_source;
 };
 
 struct NIANBAO_API Manifest {
@@ -48,6 +51,10 @@ struct NIANBAO_API Manifest {
   std::filesystem::path output_dir;
   std::vector<std::filesystem::path> plugin_dirs;
   std::vector<ReportEntry> reports;
+  std::vector<PluginUse> outputs;  // for reports that name none; see has_outputs
+  bool has_outputs = false;        // false: the profile's outputs
+  std::string profile = "default"; // the county format for the whole build (config/profiles/)
+  SourceLoc profile_source;
   std::vector<PluginUse> summary;  // manifest-level outputs: one file for the whole build
   std::string build_date;          // YYYY-MM-DD written into documents; SOURCE_DATE_EPOCH wins
 
@@ -55,11 +62,12 @@ struct NIANBAO_API Manifest {
   static Manifest load(const std::filesystem::path& file);
 };
 
-// Checks options written in the manifest against a plugin's schema and fills
-// in defaults. Unknown key → error with the allowed keys and a "did you mean";
-// wrong type → error at the value. Both ExitCode::config.
+// Checks options written in a profile (`base`) and the manifest (`use`,
+// which wins key by key) against a plugin's schema and fills in defaults.
+// Unknown key → error with the allowed keys and a "did you mean"; wrong type
+// → error at the value. Both ExitCode::config, at the file that wrote them.
 NIANBAO_API Options resolve_options(const std::string& plugin, const std::vector<OptionSpec>& schema,
-                                    const PluginUse& use);
+                                    const PluginUse& use, const std::map<std::string, RawOption>& base = {});
 
 // A path as the user should see it: relative to the current directory when
 // it lies below it, otherwise as given.

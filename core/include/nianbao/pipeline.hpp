@@ -4,11 +4,15 @@
 //   Pipeline p(manifest, host, form);
 //   BuildResult r = p.run(Mode::build, [](const ReportResult& rr) { print(rr); });
 //   return static_cast<int>(r.exit);
-// Each report is a job of its own: a job that fails (missing input, bad
-// number, broken plugin, rule error) leaves no output, and the others go on.
-// The exit code is the worst class seen.
+// Configuration comes first: profiles, output plugins and their options are
+// resolved and checked for every report before any is built, and a
+// configuration error (ExitCode::config) is thrown from run() with nothing
+// written. Then each report is a job of its own: a job that fails (missing
+// input, bad number, broken plugin, rule error) leaves no output, and the
+// others go on. The exit code is the worst class seen.
 #pragma once
 #include <nianbao/api.hpp>
+#include <nianbao/build_config.hpp>
 #include <nianbao/checks.hpp>
 #include <nianbao/error.hpp>
 #include <nianbao/form.hpp>
@@ -55,12 +59,17 @@ class NIANBAO_API Pipeline {
   BuildResult run(const RunOptions& options, const std::function<void(const ReportResult&)>& on_report);
 
  private:
-  std::vector<ReportResult> run_entry(const ReportEntry& entry, const RunOptions& options);
-  ReportResult run_summary(const PluginUse& use, const std::vector<ReportResult>& reports);
+  struct Planned {
+    std::optional<EntryConfig> config;
+    std::optional<Error> error;  // a plugin that cannot be loaded fails only its report
+  };
+  std::vector<ReportResult> run_entry(const ReportEntry& entry, const Planned& plan, const RunOptions& options);
+  ReportResult run_summary(const ResolvedOutput& out, const std::vector<ReportResult>& reports);
 
   const Manifest& manifest_;
   PluginHost& host_;
   const Form& form_;
+  BuildConfig config_;
   std::map<std::filesystem::path, std::string> claimed_;  // output file → report that wrote it
 };
 

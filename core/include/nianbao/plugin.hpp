@@ -30,7 +30,7 @@
 // Bump on any change to this header's types or the descriptor layout. The
 // entry symbol's name carries it, so a plugin for another ABI is recognised
 // (and named) without running any of its code.
-#define NIANBAO_PLUGIN_ABI_VERSION 2  // 2: OutputPlugin::write_summary
+#define NIANBAO_PLUGIN_ABI_VERSION 3  // 2: OutputPlugin::write_summary; 3: check(), Attachment, Report::contact
 #define NIANBAO_PLUGIN_SYMBOL_PREFIX "nianbao_plugin_v"
 #define NIANBAO_CAT_(a, b) a##b
 #define NIANBAO_CAT(a, b) NIANBAO_CAT_(a, b)
@@ -120,6 +120,10 @@ struct SummaryRequest {
 class NIANBAO_API OutputPlugin {
  public:
   virtual ~OutputPlugin();
+  // Checks options beyond their types before any report is built (a font
+  // file that is missing or cannot be embedded). Throws Error(config) at the
+  // option's source (options.get(name).source).
+  virtual void check(const Options& options) { (void)options; }
   virtual void write(const OutputRequest& rq, OutputFiles& files) = 0;
   // A plugin that can also write one file for the whole build (manifest
   // `summary:`) says so here and implements write_summary.

@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace nianbao {
 
@@ -40,6 +41,15 @@ struct Signature {
   SourceLoc source;
 };
 
+// Contact details an opening paragraph may quote ({contact.phone}): the keys
+// and their names in the form's language. A profile may give county-wide
+// defaults; the report's own value wins.
+struct ContactField {
+  const char* key;
+  const char* label;
+};
+NIANBAO_API const std::vector<ContactField>& contact_fields();
+
 struct NIANBAO_API Report {
   std::string id;       // stable id from the manifest or derived from agency and year
   std::string agency;
@@ -50,6 +60,7 @@ struct NIANBAO_API Report {
   std::optional<Text> preface;
   std::map<std::string, Text> texts;   // section key → text
   std::optional<Signature> signature;
+  std::map<std::string, Text> contact;  // contact field key (phone, address…) → value
   std::map<std::string, Cell> cells;   // canonical key → cell
 
   // The cell at key; a blank cell without source when no input gave it.

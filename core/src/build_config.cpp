@@ -1,0 +1,68 @@
+#include <nianbao/build_config.hpp>
+#include <nianbao/text.hpp>
+
+namespace nianbao {
+
+BuildConfig::BuildConfig(const Manifest& manifest, PluginHost& host) : manifest_(manifest), host_(host) {}
+
+std::shared_ptr<const Profile> BuildConfig::profile(const ReportEntry* entry) {
+  bool own = entry && !entry->profile.empty();
+  const std::string& name = own ? entry->profile : manifest_.profile;
+  auto it = profiles_.find(name);
+  if (it != profiles_.end()) return it->second;
+  SourceLoc where = own ? entry->profile_source : manifest_.profile_source;
+  auto p = std::make_shared<Profile>(Profile::load(name, manifest_.base_dir, where));
+  // Every plugin section must name an output plugin, and its options must
+  // suit that plugin, even when this build does not publish it.
+  std::vector<std::string> outputs;
+  for (const auto& info : host_.discover().plugins)
+    if (info.kind == PluginKind::output) outputs.push_back(info.name);
+  p->check_sections(outputs);
+  for (const auto& section : p->plugin_sections())
+    resolve_options(section, host_.info(PluginKind::output, section).options, PluginUse{}, p->plugin_options(section));
+  return profiles_[name] = p;
+}
+
+ResolvedOutput BuildConfig::output(const PluginUse& use, const Profile& profile) {
+  ResolvedOutput r;
+  r.use = use;
+  r.plugin = host_.create_output(use.plugin);
+  r.options = resolve_options(use.plugin, host_.info(PluginKind::output, use.plugin).options, use,
+                              profile.plugin_options(use.plugin));
+  std::string key = use.plugin;
+  for (const auto& [k, v] : r.options.all()) key += "\n" + k + "=" + v.text;
+  if (checked_.insert(key).second) {
+    try {
+      r.plugin->check(r.options);
+    } catch (const Error&) {
+      checked_.erase(key);
+      throw;
+    } catch (const std::exception& e) {
+      checked_.erase(key);
+      throw Error(ExitCode::software, "output plugin '" + use.plugin + "' failed checking its options: " + e.what());
+    }
+  }
+  return r;
+}
+
+EntryConfig BuildConfig::resolve(const ReportEntry* entry, bool with_outputs) {
+  EntryConfig c;
+  c.profile = profile(entry);
+  c.document = c.profile->document_settings();
+  if (!with_outputs) return c;
+  std::vector<PluginUse> uses = entry && entry->has_outputs ? entry->outputs
+                                : manifest_.has_outputs     ? manifest_.outputs
+                                                            : c.profile->outputs();
+  for (const auto& u : uses) c.outputs.push_back(output(u, *c.profile));
+  return c;
+}
+
+ResolvedOutput BuildConfig::resolve_summary(const PluginUse& use) {
+  std::shared_ptr<const Profile> p = profile(nullptr);
+  ResolvedOutput r = output(use, *p);
+  if (!r.plugin->writes_summary())
+    throw Error(ExitCode::config, "output plugin '" + use.plugin + "' writes no summary for a whole build", use.source);
+  return r;
+}
+
+}  // namespace nianbao
