@@ -233,7 +233,8 @@ fs::path locate_profile(const std::string& name, const fs::path& base_dir, const
   }
   fs::path dir = default_data_dir() / "config" / "profiles";
   fs::path p = dir / (name + ".yaml");
-  if (fs::is_regular_file(p, ec)) return p;
+  // Through the build tree's link to the sources, so that messages name the file to edit.
+  if (fs::is_regular_file(p, ec)) return fs::weakly_canonical(p, ec);
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(dir, ec))
     if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());

@@ -273,6 +273,7 @@ class RosterReader {
   void read_header(const csv::Record& h) {
     std::vector<std::string> known = {"agency", "year", "kind", "region", "preface", "signature.name", "signature.date"};
     for (const auto& s : form_.text_section_keys()) known.push_back("text." + s);
+    for (const auto& c : nianbao::contact_fields()) known.push_back(std::string("contact.") + c.key);
     std::vector<std::string> cells = form_.cell_keys();
     std::set<std::string> cell_set(cells.begin(), cells.end());
     std::vector<std::string> all = known;
@@ -285,7 +286,7 @@ class RosterReader {
       if (std::find(known.begin(), known.end(), name) == known.end() && !cell_set.count(name))
         throw Error(ExitCode::data, "unknown roster column '" + name + "'" + nianbao::did_you_mean(name, all) +
                                         " (columns: agency, year, kind, region, preface, text.<section>, signature.name, "
-                                        "signature.date, and cells as table.row.column)",
+                                        "signature.date, contact.<field>, and cells as table.row.column)",
                     file_.at(f));
       auto [it, fresh] = seen.emplace(name, f.column);
       if (!fresh)
@@ -331,6 +332,8 @@ class RosterReader {
           throw Error(ExitCode::data, "落款日期应写作 2024-01-20，实为 \"" + value + "\"", at);
       } else if (name.rfind("text.", 0) == 0) {
         if (!value.empty()) r.texts[name.substr(5)] = text_or_file(value, at);
+      } else if (name.rfind("contact.", 0) == 0) {
+        if (!value.empty()) r.contact[name.substr(8)] = nianbao::Text{value, at};
       } else {
         r.set_cell(name, form_.parse_cell(name, value, at));
       }

@@ -23,7 +23,7 @@ class YamlInput : public nianbao::InputPlugin {
     nianbao::YamlFile f = nianbao::YamlFile::load(rq.path, rq.display_path, kData);
     const nianbao::Form& form = rq.form;
     const YAML::Node& root = f.root();
-    const std::vector<std::string> top = {"agency", "year", "kind", "region", "preface", "text", "signature", "tables"};
+    const std::vector<std::string> top = {"agency", "year", "kind", "region", "preface", "contact", "text", "signature", "tables"};
     if (!root.IsMap()) f.fail(root, "报告数据应为 key: value 形式（agency、year、kind、text、tables…）", kData);
     f.check_unique_keys_deep(root, kData);
     for (auto it = root.begin(); it != root.end(); ++it) {
@@ -53,6 +53,7 @@ class YamlInput : public nianbao::InputPlugin {
       r.region_source = f.loc(n);
     }
     if (const YAML::Node n = root["preface"]) r.preface = nianbao::Text{scalar(f, n, "开头段落（preface）"), f.loc(n)};
+    if (const YAML::Node n = root["contact"]) read_contact(f, n, r);
     if (const YAML::Node n = root["text"]) read_texts(f, form, n, r);
     if (const YAML::Node n = root["signature"]) read_signature(f, n, r);
     if (const YAML::Node n = root["tables"]) read_tables(f, form, n, r);
@@ -79,6 +80,19 @@ class YamlInput : public nianbao::InputPlugin {
                     f.loc(it->first));
       }
       r.texts[k] = nianbao::Text{scalar(f, it->second, "正文 text." + k), f.loc(it->second)};
+    }
+  }
+
+  // 联系方式 an opening paragraph may quote: contact: {phone: 0398-7001234, address: …}
+  static void read_contact(const nianbao::YamlFile& f, const YAML::Node& n, nianbao::Report& r) {
+    std::vector<std::string> keys;
+    for (const auto& c : nianbao::contact_fields()) keys.push_back(c.key);
+    if (!n.IsMap()) f.fail(n, "contact 应为联系方式：" + nianbao::join(keys, "、"), kData);
+    f.check_keys(n, keys, "contact", kData);
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      std::string k = nianbao::scalar_or_empty(it->first);
+      std::string v = scalar(f, it->second, "联系方式 contact." + k);
+      if (!v.empty()) r.contact[k] = nianbao::Text{v, f.loc(it->second)};
     }
   }
 

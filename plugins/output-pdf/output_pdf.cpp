@@ -173,14 +173,23 @@ struct Style {
   std::string page_numbers, page_number_format;
 };
 
-std::vector<pdf_output::FontSpec> font_list(const std::string& list) {
+// The fonts an option names. A relative path is relative to the file that
+// wrote it (the profile or manifest), not to wherever the build was started.
+std::vector<pdf_output::FontSpec> font_list(const nianbao::Options& o, const char* option) {
+  const nianbao::OptionValue& v = o.get(option);
+  const std::string& list = v.text;
+  std::filesystem::path base = v.source.known() ? std::filesystem::path(v.source.file).parent_path() : std::filesystem::path();
   std::vector<pdf_output::FontSpec> out;
   for (std::size_t p = 0; p < list.size();) {
     std::size_t comma = std::min(list.find(',', p), list.size());
     std::string one = list.substr(p, comma - p);
     while (!one.empty() && one.front() == ' ') one.erase(one.begin());
     while (!one.empty() && one.back() == ' ') one.pop_back();
-    if (!one.empty()) out.push_back(pdf_output::FontSpec::parse(one));
+    if (!one.empty()) {
+      pdf_output::FontSpec spec = pdf_output::FontSpec::parse(one);
+      if (spec.file.is_relative()) spec.file = (base / spec.file).lexically_normal();
+      out.push_back(spec);
+    }
     p = comma + 1;
   }
   return out;
@@ -209,8 +218,10 @@ void check_options(const nianbao::Options& o) {
   for (std::size_t i = fmt.find('{'); i != std::string::npos; i = fmt.find('{', i + 1))
     if (fmt.compare(i, 3, "{n}") != 0) fail("page_number_format", "the only field is {n}, the page number: \"" + fmt + "\"");
   for (const char* option : kFontOptions) {
+    if (std::string(option) != "fallback_fonts" && font_list(o, option).size() != 1)
+      fail(option, "names one font file (a .ttf, or a .ttc with #face); fallbacks go in fallback_fonts");
     try {
-      for (const auto& spec : font_list(o.string(option))) pdf_output::load_face(spec);
+      for (const auto& spec : font_list(o, option)) pdf_output::load_face(spec);
     } catch (const Error& e) {
       fail(option, e.message());
     }
@@ -233,9 +244,10 @@ class Typesetter {
            o.number("text_height") * kMm, o.number("title_size"), o.number("body_size"), o.number("line_pitch"),
            o.number("table_size"), o.number("page_number_size"), o.string("page_numbers"), o.string("page_number_format")};
     check_options(o);
-    std::vector<pdf_output::FontSpec> fallbacks = font_list(o.string("fallback_fonts"));
+    std::vector<pdf_output::FontSpec> fallbacks = font_list(o, "fallback_fonts");
     auto face = [&](const char* option) {
-      std::vector<pdf_output::FontSpec> specs{pdf_output::FontSpec::parse(o.string(option))};
+      std::vector<pdf_output::FontSpec> specs = font_list(o, option);
+      if (specs.size() != 1) throw Error(ExitCode::config, std::string("pdf option ") + option + " names one font file", o.get(option).source);
       specs.insert(specs.end(), fallbacks.begin(), fallbacks.end());
       for (const auto& s : specs) fonts.face(s);  // a missing or unusable file is an error now
       return std::make_unique<Face>(specs, fonts, o.string(option));

@@ -31,6 +31,10 @@ bool is_collection(std::string_view b) { return b.substr(0, 4) == "ttcf"; }
 unsigned face_count(std::string_view font) { return is_collection(font) ? u32(font, 8) : 1; }
 
 std::string extract_face(std::string_view font, unsigned index) {
+  std::string_view tag = font.substr(0, 4);
+  if (tag == "OTTO") throw std::runtime_error("it has CFF outlines (OpenType/CFF), which cannot be subset here");
+  if (tag != std::string_view("\0\1\0\0", 4) && tag != "true" && tag != "ttcf")
+    throw std::runtime_error("not a TrueType font file (.ttf, or .ttc with #face)");
   if (!is_collection(font)) {
     if (index != 0) throw std::runtime_error("not a font collection: it has only face 0");
     return std::string(font);

@@ -128,6 +128,7 @@ class XlsxOutput : public nianbao::OutputPlugin {
     std::string heading;
     for (const auto& b : rq.doc.blocks) {
       if (auto h = std::get_if<nianbao::Heading>(&b); h && h->level == 1) heading = h->text;
+      if (auto a = std::get_if<nianbao::Attachment>(&b)) heading = a->label + " " + a->title;  // 附表1 主动公开政府信息情况
       if (auto t = std::get_if<nianbao::Table>(&b)) {
         t->validate();
         tables.emplace_back(heading, t);

@@ -1,5 +1,7 @@
 // nianbao: the command line. Parses arguments, wires manifest, form, plugin
 // host and pipeline together, and turns outcomes into messages and exit codes.
+#include "config_command.hpp"
+
 #include <nianbao/form.hpp>
 #include <nianbao/manifest.hpp>
 #include <nianbao/pipeline.hpp>
@@ -122,6 +124,14 @@ int main(int argc, char** argv) {
   check->add_option("manifest", manifest, "the manifest (manifest.yaml)")->required();
   check->add_flag("--json", json, "print the findings as a JSON array");
   auto* plugins = app.add_subcommand("plugins", "list the plugins found, with their options");
+  bool print_merged = false;
+  std::string report_id;
+  auto* config = app.add_subcommand("config", "show the configuration MANIFEST builds with");
+  config->add_option("manifest", manifest, "the manifest (manifest.yaml)")->required();
+  config->add_flag("--print-merged", print_merged,
+                   "print the effective profile (document settings, contact, outputs and their options), each value "
+                   "with the file:line it came from");
+  config->add_option("--report", report_id, "for this report (its id in the manifest) instead of the whole build");
   app.footer(
       "Exit codes: 0 ok, 64 usage, 65 data fails a rule or is not a number, 66 input missing, 69 plugin "
       "unavailable, 70 internal error, 73 cannot create output, 74 I/O error, 78 configuration error.");
@@ -134,6 +144,17 @@ int main(int argc, char** argv) {
   }
   try {
     if (*plugins) return list_plugins(extra_dirs);
+    if (*config) {
+      if (!print_merged) {
+        fmt::print(stderr, "nianbao config: say what to show: --print-merged\n");
+        return code(ExitCode::usage);
+      }
+      Manifest m = Manifest::load(manifest);
+      PluginHost host(plugin_dirs(extra_dirs, &m));
+      const ReportEntry* entry = report_id.empty() ? nullptr : cli::find_entry(m, report_id);
+      fmt::print("{}", cli::print_merged(m, host, entry));
+      return 0;
+    }
     return run_manifest(manifest, *build ? Mode::build : Mode::check, json, write_invalid, extra_dirs);
   } catch (const Error& e) {
     fmt::print(stderr, "nianbao: {}\n", e.what());
