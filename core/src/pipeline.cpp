@@ -1,3 +1,5 @@
+#include "config_lookup.hpp"
+
 #include <nianbao/compose.hpp>
 #include <nianbao/output_files.hpp>
 #include <nianbao/pipeline.hpp>
@@ -12,23 +14,7 @@ namespace nianbao {
 namespace fs = std::filesystem;
 
 fs::path locate_form(const std::string& id_or_path, const fs::path& base_dir, const SourceLoc& where) {
-  std::error_code ec;
-  bool looks_like_path = id_or_path.find('/') != std::string::npos || fs::path(id_or_path).extension() == ".yaml";
-  if (looks_like_path) {
-    fs::path p = (base_dir / id_or_path).lexically_normal();
-    if (fs::is_regular_file(p, ec)) return p;
-    throw Error(ExitCode::config, "form file not found: " + display_path(p), where);
-  }
-  fs::path forms = default_data_dir() / "config" / "forms";
-  fs::path p = forms / (id_or_path + ".yaml");
-  if (fs::is_regular_file(p, ec)) return p;
-  std::vector<std::string> ids;
-  for (const auto& e : fs::directory_iterator(forms, ec))
-    if (e.path().extension() == ".yaml") ids.push_back(e.path().stem().string());
-  throw Error(ExitCode::config,
-              "unknown form '" + id_or_path + "'" + did_you_mean(id_or_path, ids) + " (built-in forms in " +
-                  forms.string() + ": " + (ids.empty() ? "none" : join(ids, ", ")) + ")",
-              where);
+  return detail::locate_config(id_or_path, base_dir, "forms", "form", where);
 }
 
 std::string fixed_build_date(const Manifest& manifest) {

@@ -1,4 +1,5 @@
-#include <nianbao/plugin_host.hpp>
+#include "config_lookup.hpp"
+
 #include <nianbao/profile.hpp>
 #include <nianbao/text.hpp>
 #include <nianbao/yaml_source.hpp>
@@ -224,26 +225,7 @@ std::string expand_template(const Template& t, const std::map<std::string, std::
 }
 
 fs::path locate_profile(const std::string& name, const fs::path& base_dir, const SourceLoc& where) {
-  std::error_code ec;
-  bool looks_like_path = name.find('/') != std::string::npos || fs::path(name).extension() == ".yaml";
-  if (looks_like_path) {
-    fs::path p = (base_dir / name).lexically_normal();
-    if (fs::is_regular_file(p, ec)) return p;
-    throw Error(ExitCode::config, "profile file not found: " + display_path(p), where);
-  }
-  fs::path dir = default_data_dir() / "config" / "profiles";
-  fs::path p = dir / (name + ".yaml");
-  // Through the build tree's link to the sources, so that messages name the file to edit.
-  if (fs::is_regular_file(p, ec)) return fs::weakly_canonical(p, ec);
-  std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir, ec))
-    if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
-  std::sort(names.begin(), names.end());
-  throw Error(ExitCode::config,
-              "unknown profile '" + name + "'" + did_you_mean(name, names) + " (built-in profiles in " +
-                  display_path(dir) + ": " + (names.empty() ? "none" : join(names, ", ")) +
-                  "; or give a path such as profiles/county.yaml)",
-              where);
+  return detail::locate_config(name, base_dir, "profiles", "profile", where);
 }
 
 Profile Profile::load(const std::string& name_or_path, const fs::path& base_dir, const SourceLoc& where) {

@@ -171,6 +171,7 @@ struct Style {
   double top, left, width, height;  // text block, points from the page's top-left
   double title_size, body_size, pitch, table_size, page_number_size;
   std::string page_numbers, page_number_format;
+  bool landscape_appendix = false;
 };
 
 // The fonts an option names. A relative path is relative to the file that
@@ -242,7 +243,9 @@ class Typesetter {
   Typesetter(const nianbao::Options& o, pd::PdfMemDocument& doc, DocumentFonts& fonts) : doc_(doc) {
     st_ = {o.number("margin_top") * kMm, o.number("margin_left") * kMm, o.number("text_width") * kMm,
            o.number("text_height") * kMm, o.number("title_size"), o.number("body_size"), o.number("line_pitch"),
-           o.number("table_size"), o.number("page_number_size"), o.string("page_numbers"), o.string("page_number_format")};
+           o.number("table_size"), o.number("page_number_size"), o.string("page_numbers"), o.string("page_number_format"),
+           o.string("appendix_orientation") == "landscape"};
+    portrait_ = st_;
     check_options(o);
     std::vector<pdf_output::FontSpec> fallbacks = font_list(o, "fallback_fonts");
     auto face = [&](const char* option) {
@@ -320,6 +323,8 @@ class Typesetter {
         // 附件 after GB/T 9704: a new page, the label top left in 黑体, the title centred.
         section = a->label;
         paragraph = 0;
+        if (page_) finish_page();  // numbered in the orientation it was set in
+        if (st_.landscape_appendix) turn_landscape();
         new_page();
         line(*h1_, st_.left, a->label, st_.body_size, st_.pitch, a->label);
         title(a->title);
@@ -329,12 +334,24 @@ class Typesetter {
   }
 
  private:
-  double top_y() const { return kPageH - st_.top; }
-  double bottom_y() const { return kPageH - st_.top - st_.height; }
+  double top_y() const { return page_h_ - st_.top; }
+  double bottom_y() const { return page_h_ - st_.top - st_.height; }
+
+  // From the next page on, A4 landscape with the portrait text block turned
+  // a quarter and centred on the page.
+  void turn_landscape() {
+    if (landscape_) return;
+    landscape_ = true;
+    page_h_ = kPageW;
+    st_.width = portrait_.height;
+    st_.height = portrait_.width;
+    st_.left = (kPageH - st_.width) / 2;
+    st_.top = (kPageW - st_.height) / 2;
+  }
 
   void new_page() {
     if (page_) finish_page();
-    page_ = doc_.CreatePage(pd::PdfPage::CreateStandardPageSize(pd::ePdfPageSize_A4));
+    page_ = doc_.CreatePage(pd::PdfPage::CreateStandardPageSize(pd::ePdfPageSize_A4, landscape_));
     painter_.SetPage(page_);
     ++page_no_;
     y_ = top_y();
@@ -434,7 +451,7 @@ class Typesetter {
   struct TableGeom {
     nianbao::TableLayout layout;
     std::vector<double> h, x;
-    std::vector<int> group_end;
+    std::vector<int> group_end, sub_end;
     double header_h = 0, first_h = 0;  // header rows; the first group of body rows
   };
 
@@ -472,14 +489,23 @@ class Typesetter {
       g.x[static_cast<std::size_t>(k) + 1] = g.x[static_cast<std::size_t>(k)] + g.layout.widths[static_cast<std::size_t>(k)] + 2 * pad_x;
     double shift = std::max(0.0, (st_.width - (g.x.back() - st_.left)) / 2);  // centre a narrow table
     for (double& v : g.x) v += shift;
-    // Rows that a vertical span ties together stay on one page.
-    g.group_end.resize(static_cast<std::size_t>(t.rows));
-    for (int r = 0; r < t.rows; ++r) g.group_end[static_cast<std::size_t>(r)] = r;
-    for (const auto& c : t.cells)
-      g.group_end[static_cast<std::size_t>(c.row)] = std::max(g.group_end[static_cast<std::size_t>(c.row)], c.row + c.rowspan - 1);
-    for (int r = t.rows - 2; r >= 0; --r)  // a group reaches as far as any row inside it does
-      for (int k = r; k <= g.group_end[static_cast<std::size_t>(r)]; ++k)
-        g.group_end[static_cast<std::size_t>(r)] = std::max(g.group_end[static_cast<std::size_t>(r)], g.group_end[static_cast<std::size_t>(k)]);
+    // Rows that a vertical span ties together stay on one page (group_end);
+    // inside a group taller than a page, the groups its shorter spans make
+    // (sub_end) are the places to break.
+    auto ends = [&](bool skip_tall) {
+      std::vector<int> e(static_cast<std::size_t>(t.rows));
+      for (int r = 0; r < t.rows; ++r) e[static_cast<std::size_t>(r)] = r;
+      for (const auto& c : t.cells) {
+        if (skip_tall && height(g, c.row, c.row + c.rowspan - 1) > st_.height / 2) continue;
+        e[static_cast<std::size_t>(c.row)] = std::max(e[static_cast<std::size_t>(c.row)], c.row + c.rowspan - 1);
+      }
+      for (int r = t.rows - 2; r >= 0; --r)  // a group reaches as far as any row inside it does
+        for (int k = r; k <= e[static_cast<std::size_t>(r)]; ++k)
+          e[static_cast<std::size_t>(r)] = std::max(e[static_cast<std::size_t>(r)], e[static_cast<std::size_t>(k)]);
+      return e;
+    };
+    g.group_end = ends(false);
+    g.sub_end = ends(true);
     g.header_h = height(g, 0, t.header_rows - 1);
     if (t.header_rows < t.rows) g.first_h = height(g, t.header_rows, g.group_end[static_cast<std::size_t>(t.header_rows)]);
     return geoms_.emplace(&t, std::move(g)).first->second;
@@ -504,12 +530,49 @@ class Typesetter {
     need(table_start_height(t, where));
     y_ -= st_.pitch * 0.25;
     if (hr > 0) draw_rows(t, g, 0, hr - 1, where);
+    int tall_until = -1;
+    auto header_again = [&] {
+      new_page();
+      if (hr > 0) draw_rows(t, g, 0, hr - 1, where);
+    };
     for (int r = hr; r < t.rows;) {
       int end = g.group_end[static_cast<std::size_t>(r)];
-      if (height(g, r, end) > st_.height - g.header_h) end = r;  // a group taller than a page is set row by row
-      if (y_ - height(g, r, end) < bottom_y() - 0.01) {
-        new_page();
-        if (hr > 0) draw_rows(t, g, 0, hr - 1, where);  // the header rows again
+      const bool fresh = y_ >= top_y() - g.header_h - 0.01;  // nothing but header rows on this page yet
+      auto fits = [&](int e) { return y_ - height(g, r, e) >= bottom_y() - 0.01; };
+      if (r > tall_until && height(g, r, end) > st_.height - g.header_h) {
+        // A group taller than a page starts on a fresh page and breaks
+        // between its smaller groups, so that spanning labels keep room.
+        tall_until = end;
+        if (!fresh) {
+          header_again();
+          continue;
+        }
+      }
+      if (r <= tall_until) {
+        end = -1;
+        for (int k = r; k <= tall_until;) {
+          int se = std::min(g.sub_end[static_cast<std::size_t>(k)], tall_until);
+          if (!fits(se)) break;
+          end = se;
+          k = se + 1;
+        }
+        if (end < 0) {
+          int se = std::min(g.sub_end[static_cast<std::size_t>(r)], tall_until);
+          if (!fresh && height(g, r, se) <= st_.height - g.header_h) {
+            header_again();
+            continue;
+          }
+          for (int k = r; k <= se && fits(k); ++k) end = k;  // taller than any page: rows as far as they fit
+          if (end < 0) {
+            if (!fresh) {
+              header_again();
+              continue;
+            }
+            end = r;
+          }
+        }
+      } else if (!fits(end)) {
+        header_again();
       }
       draw_rows(t, g, r, end, where);
       r = end + 1;
@@ -553,6 +616,9 @@ class Typesetter {
 
   pd::PdfMemDocument& doc_;
   Style st_{};
+  Style portrait_{};
+  bool landscape_ = false;
+  double page_h_ = kPageH;
   std::map<const nianbao::Table*, TableGeom> geoms_;
   std::unique_ptr<Face> title_, body_, h1_, h2_, table_;
   pd::PdfPainter painter_;
@@ -610,6 +676,8 @@ const nianbao_option_spec kOptions[] = {
     {"page_numbers", "choice", "outer", "outer|center|right|none",
      "where page numbers stand: outer (odd pages right, even left, GB/T 9704), center, right, or none"},
     {"page_number_format", "string", "— {n} —", nullptr, "the page number as printed; {n} is the number (第{n}页, - {n} -)"},
+    {"appendix_orientation", "choice", "portrait", "portrait|landscape",
+     "pages of 附表 (profile document.tables: appendix): portrait, or landscape with the text block turned and centred"},
     {"margin_top", "number", "37", nullptr, "top margin in mm"},
     {"margin_left", "number", "28", nullptr, "left margin in mm"},
     {"text_width", "number", "156", nullptr, "text block width in mm"},

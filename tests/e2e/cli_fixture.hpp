@@ -92,6 +92,13 @@ class Cli : public ::testing::Test {
 
   fs::path report_txt() { return dir / "out" / (kTitle + ".txt"); }
 
+  // What a command-line tool (pdftotext, pdffonts, pdfinfo) prints; it must succeed.
+  std::string tool(const std::string& cmd) {
+    std::string full = cmd + " > '" + (dir / "tool.txt").string() + "' 2>&1";
+    EXPECT_EQ(std::system(full.c_str()), 0) << cmd;
+    return slurp(dir / "tool.txt");
+  }
+
   fs::path dir;
 };
 

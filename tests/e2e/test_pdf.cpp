@@ -33,11 +33,6 @@ class Pdf : public Cli {
     edit("manifest.yaml", "outputs: [text, xlsx, pdf]", "outputs: [pdf]");
   }
   fs::path pdf() { return dir / "out" / (kTitle + ".pdf"); }
-  std::string tool(const std::string& cmd) {
-    std::string full = cmd + " > '" + (dir / "tool.txt").string() + "' 2>&1";
-    EXPECT_EQ(std::system(full.c_str()), 0) << cmd;
-    return slurp(dir / "tool.txt");
-  }
   std::string text(const std::string& args = "") { return tool("pdftotext -enc UTF-8 " + args + " '" + pdf().string() + "' -"); }
   int pages() {
     std::string info = tool("pdfinfo '" + pdf().string() + "'");

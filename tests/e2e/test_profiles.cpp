@@ -16,11 +16,6 @@ class Profiles : public Cli {
     Cli::SetUp();
     fs::copy_file(fs::path(NIANBAO_SOURCE_DIR) / "samples/guanpo-2023/profiles.yaml", dir / "profiles.yaml");
   }
-  std::string tool(const std::string& cmd) {
-    std::string full = cmd + " > '" + (dir / "tool.txt").string() + "' 2>&1";
-    EXPECT_EQ(std::system(full.c_str()), 0) << cmd;
-    return slurp(dir / "tool.txt");
-  }
   std::string pdf_text(const fs::path& pdf) { return tool("pdftotext -enc UTF-8 '" + pdf.string() + "' -"); }
   std::vector<std::string> files_in(const fs::path& d) {
     std::vector<std::string> names;
@@ -78,6 +73,21 @@ TEST_F(Profiles, ThreeProfilesGiveThreeDifferentPdfsNamedAsEachAsks) {
   EXPECT_LT(lushi.find("附表1主动公开政府信息情况"), lushi.find("本年制发件数"));
   EXPECT_NE(lushi.find("附表3政府信息公开行政复议、行政诉讼情况"), std::string::npos);
   EXPECT_NE(lushi.find("-1-"), std::string::npos);
+  // Its 附表 stand on landscape pages; the report itself is portrait.
+  std::string sizes = tool("pdfinfo -f 1 -l 99 '" + (out / "2023年度-官坡镇人民政府-政府信息公开工作报告.pdf").string() + "'");
+  EXPECT_NE(sizes.find("Page    1 size:  595 x 842 pts (A4)"), std::string::npos) << sizes;
+  std::size_t appendix_page = 0;
+  for (std::size_t n = 2; n < 20; ++n)
+    if (sizes.find("Page " + std::string(n < 10 ? "   " : "  ") + std::to_string(n) + " size:  842 x 595 pts (A4)") !=
+        std::string::npos) {
+      appendix_page = n;
+      break;
+    }
+  ASSERT_GT(appendix_page, 1u) << sizes;
+  std::string first_appendix = without_spaces(tool("pdftotext -enc UTF-8 -f " + std::to_string(appendix_page) + " -l " +
+                                                   std::to_string(appendix_page) + " '" +
+                                                   (out / "2023年度-官坡镇人民政府-政府信息公开工作报告.pdf").string() + "' -"));
+  EXPECT_EQ(first_appendix.find("附表1主动公开政府信息情况"), 0u) << first_appendix;
 
   // 灵宝市: title without 工作, 第N页, the 落款 with 盖章, LXGW WenKai embedded.
   EXPECT_NE(lingbao.find("官坡镇人民政府2023年政府信息公开年度报告"), std::string::npos);
