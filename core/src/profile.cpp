@@ -107,7 +107,7 @@ class Loader {
     for (auto it = root.begin(); it != root.end(); ++it) {
       std::string k = scalar_or_empty(it->first);
       p_.sections[k] = f.loc(it->first);
-      const YAML::Node& v = it->second;
+      const YAML::Node v = it->second;  // a copy: the iterator's value is a temporary
       if (k == "extends") continue;
       if (k == "description") {
         set(k, f.string(v, k), f.loc(v));

@@ -46,6 +46,7 @@ class TextOutput : public nianbao::OutputPlugin {
       if (!out.empty() && !out.back().empty()) out.emplace_back();
     };
     for (const auto& l : lines_of(rq.doc.title)) out.push_back(std::string(static_cast<std::size_t>(std::max(0, (width - measure(l)) / 2)), ' ') + l);
+    out.emplace_back();  // a blank line under the title, before an opening paragraph or the first heading
     for (const auto& block : rq.doc.blocks) {
       std::visit(overloaded{
                      [&](const nianbao::Heading& h) {
