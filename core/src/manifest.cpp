@@ -68,13 +68,14 @@ Manifest Manifest::load(const fs::path& file) {
   m.base_dir = m.file.parent_path();
   YamlFile f = YamlFile::load(file, m.display, ExitCode::config);
   const YAML::Node& root = f.root();
-  f.check_keys(root, {"form", "profile", "output_dir", "plugin_dirs", "outputs", "summary", "build_date", "reports"},
+  f.check_keys(root, {"form", "profile", "output_dir", "state_dir", "plugin_dirs", "outputs", "summary", "build_date", "reports"},
                "the manifest");
 
   if (!root["form"]) f.fail(root, "the manifest needs 'form' (for example: form: gov-info-disclosure-2021)");
   m.form = f.string(root["form"], "form");
   m.form_source = f.loc(root["form"]);
   m.output_dir = (m.base_dir / (root["output_dir"] ? f.string(root["output_dir"], "output_dir") : "out")).lexically_normal();
+  m.state_dir = (m.base_dir / (root["state_dir"] ? f.string(root["state_dir"], "state_dir") : ".nianbao")).lexically_normal();
   if (root["plugin_dirs"]) {
     f.require_seq(root["plugin_dirs"], "plugin_dirs");
     for (const auto& d : root["plugin_dirs"]) m.plugin_dirs.push_back((m.base_dir / f.string(d, "plugin_dirs")).lexically_normal());

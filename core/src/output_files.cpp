@@ -1,9 +1,11 @@
 #include <nianbao/output_files.hpp>
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 
@@ -12,13 +14,48 @@ namespace nianbao {
 namespace fs = std::filesystem;
 
 namespace {
-// Unique within the process; the pid makes it unique across concurrent runs.
+
+std::string host_name() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0 || !buf[0]) return "localhost";
+  std::string h = buf;
+  for (char& c : h)
+    if (c == '/' || c == '@') c = '_';
+  return h;
+}
+
+// ".<name>.tmp-<pid>-<n>@<host>": unique within the process; pid and host
+// make it unique across concurrent runs, also on a shared disk, and tell a
+// later run whether the process that left it is gone.
 fs::path temp_name_for(const fs::path& target) {
   static std::atomic<unsigned> counter{0};
-  return target.parent_path() /
-         ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  static const std::string host = host_name();
+  return target.parent_path() / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
+                                 std::to_string(counter++) + "@" + host);
 }
+
 }  // namespace
+
+std::size_t remove_stale_temp_files(const fs::path& dir) {
+  static const std::string host = host_name();
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    std::string n = e.path().filename().string();
+    auto at = n.rfind('@');
+    auto tmp = n.rfind(".tmp-");
+    if (n.empty() || n[0] != '.' || at == std::string::npos || tmp == std::string::npos || tmp > at) continue;
+    if (n.substr(at + 1) != host) continue;  // another machine's: it may still be writing
+    std::string mid = n.substr(tmp + 5, at - tmp - 5);  // <pid>-<n>
+    auto dash = mid.find('-');
+    if (dash == std::string::npos) continue;
+    long pid = std::strtol(mid.substr(0, dash).c_str(), nullptr, 10);
+    if (pid <= 0 || pid == ::getpid() || (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM)) continue;  // still running
+    std::error_code rm;
+    if (fs::remove(e.path(), rm)) ++removed;
+  }
+  return removed;
+}
 
 StagedFiles::StagedFiles(fs::path dir) : dir_(std::move(dir)) {}
 
@@ -65,6 +102,26 @@ std::vector<fs::path> StagedFiles::commit() {
   staged_.clear();
   done_ = true;
   return out;
+}
+
+std::vector<std::pair<fs::path, fs::path>> StagedFiles::release() {
+  auto out = std::move(staged_);
+  staged_.clear();
+  done_ = true;
+  return out;
+}
+
+std::vector<fs::path> StagedFiles::commit_staged(const std::vector<std::pair<fs::path, fs::path>>& staged) {
+  StagedFiles f(staged.empty() ? fs::path() : staged.front().second.parent_path());
+  f.staged_ = staged;
+  return f.commit();
+}
+
+void StagedFiles::abort_staged(const std::vector<std::pair<fs::path, fs::path>>& staged) noexcept {
+  for (const auto& [tmp, target] : staged) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+  }
 }
 
 void StagedFiles::abort() noexcept {

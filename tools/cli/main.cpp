@@ -1,9 +1,12 @@
 // nianbao: the command line. Parses arguments, wires manifest, form, plugin
 // host and pipeline together, and turns outcomes into messages and exit codes.
+#include "build_command.hpp"
 #include "config_command.hpp"
 
+#include <nianbao/build_summary.hpp>
 #include <nianbao/form.hpp>
 #include <nianbao/manifest.hpp>
+#include <nianbao/output_files.hpp>
 #include <nianbao/pipeline.hpp>
 #include <nianbao/plugin_host.hpp>
 #include <nianbao/version.hpp>
@@ -24,15 +27,6 @@ using namespace nianbao;
 
 int code(ExitCode c) { return static_cast<int>(c); }
 
-void print_findings(std::FILE* to, const ReportResult& rr) {
-  for (const auto& f : rr.findings) {
-    fmt::print(to, "{}: {} {}\n", rr.id, to_string(f.severity), f.message);
-    for (const auto& c : f.cells)
-      fmt::print(to, "    {}  {} = {}  （{}）\n", c.source.known() ? c.source.str() : "(未填写)", c.key,
-                 c.value.empty() ? "空白" : c.value, c.label);
-  }
-}
-
 std::vector<fs::path> plugin_dirs(const std::vector<std::string>& extra, const Manifest* m) {
   std::vector<fs::path> dirs;
   for (const auto& d : extra) dirs.push_back(fs::absolute(d));
@@ -40,49 +34,6 @@ std::vector<fs::path> plugin_dirs(const std::vector<std::string>& extra, const M
     for (const auto& d : m->plugin_dirs) dirs.push_back(d);
   dirs.push_back(default_plugin_dir());
   return dirs;
-}
-
-nlohmann::json findings_json(const std::vector<ReportResult>& results) {
-  nlohmann::json arr = nlohmann::json::array();
-  for (const auto& rr : results)
-    for (const auto& f : rr.findings) {
-      nlohmann::json cells = nlohmann::json::array();
-      for (const auto& c : f.cells) {
-        nlohmann::json v = c.value.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.value);
-        cells.push_back({{"key", c.key}, {"label", c.label}, {"value", v},
-                         {"file", c.source.known() ? nlohmann::json(c.source.file) : nlohmann::json(nullptr)},
-                         {"line", c.source.line}, {"column", c.source.column},
-                         {"position", c.source.known() ? nlohmann::json(c.source.str()) : nlohmann::json(nullptr)}});
-      }
-      arr.push_back({{"report", rr.id}, {"rule", f.rule}, {"severity", to_string(f.severity)},
-                     {"message", f.message}, {"cells", cells}});
-    }
-  return arr;
-}
-
-int run_manifest(const std::string& manifest_path, Mode mode, bool json, bool write_invalid,
-                 const std::vector<std::string>& extra_dirs) {
-  Manifest manifest = Manifest::load(manifest_path);
-  Form form = Form::load(locate_form(manifest.form, manifest.base_dir, manifest.form_source));
-  PluginHost host(plugin_dirs(extra_dirs, &manifest));
-  Pipeline pipeline(manifest, host, form);
-  std::size_t ok = 0, failed = 0, warnings = 0, errors = 0;
-  BuildResult result = pipeline.run({mode, write_invalid}, [&](const ReportResult& rr) {
-    for (const auto& f : rr.findings) (f.severity == Severity::error ? errors : warnings)++;
-    (rr.status == ExitCode::ok ? ok : failed)++;
-    if (!json) print_findings(stdout, rr);
-    if (!rr.error.empty()) fmt::print(stderr, "{}: {}\n", rr.id, rr.error);
-    for (const auto& o : rr.outputs) fmt::print("{}: wrote {}\n", rr.id, display_path(o));
-    std::fflush(stdout);
-  });
-  if (json) {
-    std::cout << findings_json(result.reports).dump(2) << "\n";
-  } else {
-    fmt::print(stderr, "{} report{}: {} ok, {} failed; {} error finding{}, {} warning{}\n", result.reports.size(),
-               result.reports.size() == 1 ? "" : "s", ok, failed, errors, errors == 1 ? "" : "s", warnings,
-               warnings == 1 ? "" : "s");
-  }
-  return code(result.exit);
 }
 
 int list_plugins(const std::vector<std::string>& extra_dirs) {
@@ -116,13 +67,40 @@ int main(int argc, char** argv) {
   app.add_option("--plugin-dir", extra_dirs, "also look for plugins here (before the built-in ones)");
 
   std::string manifest;
-  bool json = false, write_invalid = false;
+  cli::BuildFlags flags;
   auto* build = app.add_subcommand("build", "check every report of MANIFEST and write its outputs");
   build->add_option("manifest", manifest, "the manifest (manifest.yaml)")->required();
-  build->add_flag("--write-invalid", write_invalid, "write outputs even when a rule with severity error fails (drafts)");
+  build->add_flag("--write-invalid", flags.write_invalid, "write outputs even when a rule with severity error fails (drafts)");
+  build->add_option("-j,--jobs", flags.jobs, "reports built at once, each in a worker process (default: the number of cores)")
+      ->check(CLI::PositiveNumber);
+  build->add_flag("--force", flags.force, "rebuild every report, also those unchanged since their last good build");
+  auto* fail_fast = build->add_flag("--fail-fast", flags.fail_fast, "stop at the first report that fails");
+  bool keep_going = false;
+  build->add_flag("--keep-going", keep_going, "attempt every report (the default); the exit code is the worst seen")
+      ->excludes(fail_fast);
+  build->add_option("--summary", flags.summary_file,
+                    "write a JSON account of the build to FILE: per report its status, findings, outputs with sha256 and bytes");
+  build->add_option("--progress", flags.progress,
+                    "auto (a bar when stderr is a terminal), bar, ndjson (one JSON event per report on stdout) or none");
+  std::optional<int> shard_index, shard_count;
+  build->add_option("--shard-index", shard_index,
+                    "build only this slice of the plan (default: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)");
+  build->add_option("--shard-count", shard_count, "how many slices the plan is cut into (default: SLURM_ARRAY_TASK_COUNT)");
   auto* check = app.add_subcommand("check", "check every report of MANIFEST against the form's rules; write nothing");
   check->add_option("manifest", manifest, "the manifest (manifest.yaml)")->required();
-  check->add_flag("--json", json, "print the findings as a JSON array");
+  check->add_flag("--json", flags.json, "print the findings as a JSON array");
+  check->add_option("-j,--jobs", flags.jobs, "reports checked at once (default: the number of cores)")->check(CLI::PositiveNumber);
+  bool plan_json_flag = false;
+  auto* plan = app.add_subcommand("plan", "list the work items of MANIFEST in their stable order, with their shards");
+  plan->add_option("manifest", manifest, "the manifest (manifest.yaml)")->required();
+  plan->add_flag("--json", plan_json_flag, "as JSON (the default is a table)");
+  plan->add_option("--shard-index", shard_index, "only this shard's items");
+  plan->add_option("--shard-count", shard_count, "how many shards (default: 1)");
+  std::vector<std::string> summary_files;
+  std::string merged_file;
+  auto* summarize = app.add_subcommand("summarize", "merge the --summary files of a build's shards into one");
+  summarize->add_option("summaries", summary_files, "the shards' summary files")->required();
+  summarize->add_option("-o,--output", merged_file, "write the merged summary here (default: standard output)");
   auto* plugins = app.add_subcommand("plugins", "list the plugins found, with their options");
   bool print_merged = false;
   std::string report_id;
@@ -134,7 +112,8 @@ int main(int argc, char** argv) {
   config->add_option("--report", report_id, "for this report (its id in the manifest) instead of the whole build");
   app.footer(
       "Exit codes: 0 ok, 64 usage, 65 data fails a rule or is not a number, 66 input missing, 69 plugin "
-      "unavailable, 70 internal error, 73 cannot create output, 74 I/O error, 78 configuration error.");
+      "unavailable, 70 internal error, 73 cannot create output, 74 I/O error, 75 temporary failure (retry), "
+      "78 configuration error.");
 
   try {
     app.parse(argc, argv);
@@ -155,7 +134,41 @@ int main(int argc, char** argv) {
       fmt::print("{}", cli::print_merged(m, host, entry));
       return 0;
     }
-    return run_manifest(manifest, *build ? Mode::build : Mode::check, json, write_invalid, extra_dirs);
+    if (*plan) {
+      Manifest m = Manifest::load(manifest);
+      Shard shard;
+      if (shard_count) shard.count = *shard_count;
+      if (shard_index) shard.index = *shard_index;
+      if (shard.count < 1 || shard.index < 0 || shard.index >= shard.count)
+        throw Error(ExitCode::usage, "--shard-index must be between 0 and --shard-count - 1");
+      std::string j = plan_json(m, shard, shard_index.has_value());
+      if (plan_json_flag) {
+        fmt::print("{}\n", j);
+      } else {
+        auto parsed = nlohmann::json::parse(j);
+        for (const auto& item : parsed["items"]) {
+          std::vector<std::string> inputs;
+          for (const auto& in : item["inputs"]) inputs.push_back(in["path"].get<std::string>());
+          fmt::print("{:>5}  shard {:<3} {:<32} {}\n", item["index"].get<int>(), item["shard"].get<int>(),
+                     item["id"].get<std::string>(), fmt::join(inputs, " "));
+        }
+      }
+      return 0;
+    }
+    if (*summarize) {
+      std::vector<fs::path> files(summary_files.begin(), summary_files.end());
+      ExitCode worst = ExitCode::ok;
+      std::string merged = merge_summaries(files, worst);
+      if (merged_file.empty()) fmt::print("{}", merged);
+      else write_file_atomically(fs::absolute(merged_file), merged);
+      return code(worst);
+    }
+    flags.mode = *build ? Mode::build : Mode::check;
+    flags.shard_index = shard_index;
+    flags.shard_count = shard_count;
+    if (flags.mode == Mode::check) flags.progress = "none";
+    Manifest m = Manifest::load(manifest);
+    return cli::run_manifest(manifest, flags, plugin_dirs(extra_dirs, &m));
   } catch (const Error& e) {
     fmt::print(stderr, "nianbao: {}\n", e.what());
     return code(e.code());

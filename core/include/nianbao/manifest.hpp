@@ -49,6 +49,10 @@ struct NIANBAO_API Manifest {
   std::string form;           // built-in id or path
   SourceLoc form_source;
   std::filesystem::path output_dir;
+  // What the last good build of each report was made from (incremental
+  // builds): `state_dir:`, default .nianbao beside the manifest — not in
+  // output_dir, which counties publish as it is.
+  std::filesystem::path state_dir;
   std::vector<std::filesystem::path> plugin_dirs;
   std::vector<ReportEntry> reports;
   std::vector<PluginUse> outputs;  // for reports that name none; see has_outputs

@@ -34,12 +34,22 @@ class NIANBAO_API StagedFiles : public OutputFiles {
   void abort() noexcept;
   // The final paths of the files staged so far.
   std::vector<std::filesystem::path> targets() const;
+  // Hands the staged files (temporary, final) to another owner — the build
+  // process commits what its workers staged; this set no longer removes them.
+  std::vector<std::pair<std::filesystem::path, std::filesystem::path>> release();
+  static std::vector<std::filesystem::path> commit_staged(
+      const std::vector<std::pair<std::filesystem::path, std::filesystem::path>>& staged);
+  static void abort_staged(const std::vector<std::pair<std::filesystem::path, std::filesystem::path>>& staged) noexcept;
 
  private:
   std::filesystem::path dir_;
   std::vector<std::pair<std::filesystem::path, std::filesystem::path>> staged_;  // temp, final
   bool done_ = false;
 };
+
+// Removes the temporary files that runs on this machine left in `dir` when
+// they were killed (their process is gone); returns how many.
+NIANBAO_API std::size_t remove_stale_temp_files(const std::filesystem::path& dir);
 
 // Writes bytes to `target` through a temporary file and a rename.
 NIANBAO_API void write_file_atomically(const std::filesystem::path& target, const std::string& bytes);

@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,14 +31,42 @@ namespace nianbao {
 
 enum class Mode { check, build };
 
+// One slice of a build spread over several machines or scheduler tasks:
+// work item i belongs to shard i % count.
+struct Shard {
+  int index = 0;
+  int count = 1;
+};
+
+
+
 struct RunOptions {
   Mode mode = Mode::build;
   // Write outputs even when a rule with severity error fails (drafts).
   bool write_invalid = false;
+  // Reports built at once, each in a worker process of its own (1: in this
+  // process). The files are the same whatever the number.
+  int jobs = 1;
+  // Rebuild reports whose inputs, form, profile, plugins and options are
+  // unchanged since their last good build (otherwise they are skipped).
+  bool force = false;
+  // Stop handing out work at the first failure (the default keeps going).
+  bool fail_fast = false;
+  Shard shard;
+  // Called once, before any report, with the number of work items to run.
+  std::function<void(std::size_t)> on_plan;
 };
 
-struct ReportResult {
+// A file a report wrote (or kept, when skipped), with its content hash.
+struct OutputRecord {
+  std::filesystem::path path;
+  std::string sha256;
+  std::uintmax_t bytes = 0;
+};
+
+struct NIANBAO_API ReportResult {
   std::string id;
+  std::string entry;  // the manifest entry (work item) it came from
   std::string agency;
   std::string kind;
   int year = 0;
@@ -45,12 +74,19 @@ struct ReportResult {
   ExitCode status = ExitCode::ok;  // ok, or why the job failed
   std::string error;               // the failure, with its location
   std::vector<Finding> findings;
-  std::vector<std::filesystem::path> outputs;
+  std::vector<std::filesystem::path> outputs;  // written this run (empty when skipped)
+  std::vector<OutputRecord> files;             // its files: written, or kept from the last good build
+  bool skipped = false;    // unchanged since its last good build: nothing rebuilt
+  bool cancelled = false;  // never attempted (--fail-fast stopped the build first)
+  double duration_ms = 0;
+  // "ok", "skipped", "failed" or "cancelled", as the build summary says.
+  const char* state() const;
 };
 
 struct BuildResult {
   std::vector<ReportResult> reports;
   ExitCode exit = ExitCode::ok;
+  std::size_t items = 0;  // work items (manifest entries) this run had to do
 };
 
 class NIANBAO_API Pipeline {
@@ -62,16 +98,31 @@ class NIANBAO_API Pipeline {
   struct Planned {
     std::optional<EntryConfig> config;
     std::optional<Error> error;  // a plugin that cannot be loaded fails only its report
+    std::string config_key;      // what besides its inputs decides its outputs
   };
-  std::vector<ReportResult> run_entry(const ReportEntry& entry, const Planned& plan, const RunOptions& options);
-  ReportResult run_summary(const ResolvedOutput& out, const std::vector<ReportResult>& reports);
+  struct Outcome;
+  Outcome run_entry(const ReportEntry& entry, const Planned& plan, const RunOptions& options);
+  void commit(Outcome& o, const RunOptions& options);
+  ReportResult run_summary(const ResolvedOutput& out, const std::vector<ReportResult>& reports, bool force);
+  std::string config_key(const EntryConfig& c, const RunOptions& options);
 
   const Manifest& manifest_;
   PluginHost& host_;
   const Form& form_;
   BuildConfig config_;
   std::map<std::filesystem::path, std::string> claimed_;  // output file → report that wrote it
+  std::map<std::filesystem::path, std::string> file_hashes_;  // plugin and form files, hashed once a run
 };
+
+// The manifest's work items in a stable order: one per report entry, by
+// position. {"id", "index", "shard", "inputs": [...], "profile"} each.
+NIANBAO_API std::string plan_json(const Manifest& manifest, const Shard& shard, bool only_this_shard);
+
+// The shard a run builds: --shard-index/--shard-count when given, else
+// JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs, with --shard-count) or
+// SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT (Slurm arrays), else the whole
+// build. Throws Error(usage) for an index outside 0..count-1.
+NIANBAO_API Shard resolve_shard(std::optional<int> index, std::optional<int> count);
 
 // Reads a report entry's inputs as a build does: inputs that each yield one
 // report merge into one (its id the entry's); a single input that yields

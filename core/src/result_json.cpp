@@ -1,0 +1,83 @@
+#include "result_json.hpp"
+
+namespace nianbao::detail {
+
+using nlohmann::json;
+
+json to_json(const SourceLoc& s) {
+  if (!s.known()) return nullptr;
+  json j = {{"file", s.file}, {"line", s.line}, {"column", s.column}};
+  if (!s.column_name.empty()) j["column_name"] = s.column_name;
+  return j;
+}
+
+SourceLoc source_from_json(const json& j) {
+  if (!j.is_object()) return {};
+  return SourceLoc{j.value("file", ""), j.value("line", 0), j.value("column", 0), j.value("column_name", "")};
+}
+
+json to_json(const Finding& f) {
+  json cells = json::array();
+  for (const auto& c : f.cells)
+    cells.push_back({{"key", c.key}, {"label", c.label}, {"value", c.value}, {"source", to_json(c.source)}});
+  return {{"report", f.report}, {"rule", f.rule}, {"severity", to_string(f.severity)}, {"message", f.message}, {"cells", cells}};
+}
+
+Finding finding_from_json(const json& j) {
+  Finding f;
+  f.report = j.value("report", "");
+  f.rule = j.value("rule", "");
+  f.severity = j.value("severity", "error") == "warning" ? Severity::warning : Severity::error;
+  f.message = j.value("message", "");
+  for (const auto& c : j.value("cells", json::array()))
+    f.cells.push_back(FindingCell{c.value("key", ""), c.value("label", ""), c.value("value", ""), source_from_json(c["source"])});
+  return f;
+}
+
+json to_json(const ReportResult& r) {
+  json values = json::array();
+  for (const auto& v : r.summary_values) values.push_back(v ? json(v->str()) : json(nullptr));
+  json findings = json::array();
+  for (const auto& f : r.findings) findings.push_back(to_json(f));
+  json outputs = json::array();
+  for (const auto& o : r.outputs) outputs.push_back(o.string());
+  json files = json::array();
+  for (const auto& f : r.files) files.push_back({{"path", f.path.string()}, {"sha256", f.sha256}, {"bytes", f.bytes}});
+  return {{"id", r.id},
+          {"entry", r.entry},
+          {"agency", r.agency},
+          {"kind", r.kind},
+          {"year", r.year},
+          {"summary_values", values},
+          {"exit_code", static_cast<int>(r.status)},
+          {"error", r.error},
+          {"findings", findings},
+          {"written", outputs},
+          {"files", files},
+          {"skipped", r.skipped},
+          {"cancelled", r.cancelled},
+          {"duration_ms", r.duration_ms}};
+}
+
+ReportResult result_from_json(const json& j) {
+  ReportResult r;
+  r.id = j.value("id", "");
+  r.entry = j.value("entry", "");
+  r.agency = j.value("agency", "");
+  r.kind = j.value("kind", "");
+  r.year = j.value("year", 0);
+  for (const auto& v : j.value("summary_values", json::array()))
+    r.summary_values.push_back(v.is_string() ? Decimal::parse(v.get<std::string>()) : std::nullopt);
+  r.status = static_cast<ExitCode>(j.value("exit_code", 0));
+  r.error = j.value("error", "");
+  for (const auto& f : j.value("findings", json::array())) r.findings.push_back(finding_from_json(f));
+  for (const auto& o : j.value("written", json::array())) r.outputs.emplace_back(o.get<std::string>());
+  for (const auto& f : j.value("files", json::array()))
+    r.files.push_back(OutputRecord{f.value("path", ""), f.value("sha256", ""), f.value("bytes", std::uintmax_t{0})});
+  r.skipped = j.value("skipped", false);
+  r.cancelled = j.value("cancelled", false);
+  r.duration_ms = j.value("duration_ms", 0.0);
+  return r;
+}
+
+}  // namespace nianbao::detail

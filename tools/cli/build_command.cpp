@@ -1,0 +1,200 @@
+#include "build_command.hpp"
+
+#include <nianbao/build_summary.hpp>
+#include <nianbao/form.hpp>
+#include <nianbao/manifest.hpp>
+#include <nianbao/output_files.hpp>
+#include <nianbao/plugin_host.hpp>
+#include <nianbao/version.hpp>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+namespace nianbao::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+void print_findings(std::FILE* to, const ReportResult& rr) {
+  for (const auto& f : rr.findings) {
+    fmt::print(to, "{}: {} {}\n", rr.id, to_string(f.severity), f.message);
+    for (const auto& c : f.cells)
+      fmt::print(to, "    {}  {} = {}  （{}）\n", c.source.known() ? c.source.str() : "(未填写)", c.key,
+                 c.value.empty() ? "空白" : c.value, c.label);
+  }
+}
+
+nlohmann::json findings_json(const std::vector<ReportResult>& results) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& rr : results)
+    for (const auto& f : rr.findings) {
+      nlohmann::json cells = nlohmann::json::array();
+      for (const auto& c : f.cells) {
+        nlohmann::json v = c.value.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.value);
+        cells.push_back({{"key", c.key}, {"label", c.label}, {"value", v},
+                         {"file", c.source.known() ? nlohmann::json(c.source.file) : nlohmann::json(nullptr)},
+                         {"line", c.source.line}, {"column", c.source.column},
+                         {"position", c.source.known() ? nlohmann::json(c.source.str()) : nlohmann::json(nullptr)}});
+      }
+      arr.push_back({{"report", rr.id}, {"rule", f.rule}, {"severity", to_string(f.severity)},
+                     {"message", f.message}, {"cells", cells}});
+    }
+  return arr;
+}
+
+// A progress bar on a terminal: redrawn in place on stderr, cleared before
+// any other line is printed so that messages stay readable.
+class Bar {
+ public:
+  explicit Bar(bool on) : on_(on) {}
+  void start(std::size_t total) {
+    total_ = total;
+    t0_ = Clock::now();
+    draw();
+  }
+  void item_done(const std::string& entry) {
+    if (entry != last_entry_) ++done_, last_entry_ = entry;
+    draw();
+  }
+  void failed() { ++failed_; }
+  void clear() {
+    if (on_ && drawn_) std::fputs("\r\033[K", stderr);
+    drawn_ = false;
+  }
+  void finish() {
+    clear();
+    std::fflush(stderr);
+  }
+
+ private:
+  void draw() {
+    if (!on_) return;
+    const int width = 30;
+    int fill = total_ ? static_cast<int>(width * done_ / total_) : width;
+    double s = std::chrono::duration<double>(Clock::now() - t0_).count();
+    std::string eta = done_ && done_ < total_ ? fmt::format("  ETA {:.0f}s", s / static_cast<double>(done_) * static_cast<double>(total_ - done_)) : "";
+    fmt::print(stderr, "\r\033[K[{}{}] {}/{}{}{}", std::string(static_cast<std::size_t>(fill), '#'),
+               std::string(static_cast<std::size_t>(width - fill), '.'), done_, total_,
+               failed_ ? fmt::format("  {} failed", failed_) : "", eta);
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+  bool on_;
+  bool drawn_ = false;
+  std::size_t total_ = 0, done_ = 0, failed_ = 0;
+  std::string last_entry_;
+  Clock::time_point t0_;
+};
+
+int default_jobs() {
+  long n = ::sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? static_cast<int>(n) : 1;
+}
+
+}  // namespace
+
+int run_manifest(const std::string& manifest_path, const BuildFlags& flags, const std::vector<fs::path>& dirs) {
+  auto t0 = Clock::now();
+  Manifest manifest = Manifest::load(manifest_path);
+  Form form = Form::load(locate_form(manifest.form, manifest.base_dir, manifest.form_source));
+  PluginHost host(dirs);
+  Pipeline pipeline(manifest, host, form);
+
+  if (flags.progress != "auto" && flags.progress != "bar" && flags.progress != "ndjson" && flags.progress != "none")
+    throw Error(ExitCode::usage, "--progress takes auto, bar, ndjson or none, not '" + flags.progress + "'");
+  const bool ndjson = flags.progress == "ndjson";
+  const bool human = !ndjson && !flags.json;
+  Bar bar(flags.progress == "bar" || (flags.progress == "auto" && ::isatty(STDERR_FILENO)));
+
+  RunOptions options;
+  options.mode = flags.mode;
+  options.write_invalid = flags.write_invalid;
+  options.force = flags.force;
+  options.fail_fast = flags.fail_fast;
+  options.jobs = flags.jobs > 0 ? flags.jobs : default_jobs();
+  options.shard = resolve_shard(flags.shard_index, flags.shard_count);
+  options.on_plan = [&](std::size_t items) {
+    if (ndjson) std::cout << nlohmann::json{{"event", "plan"}, {"items", items}, {"jobs", options.jobs}}.dump() << std::endl;
+    bar.start(items);
+  };
+
+  std::size_t ok = 0, skipped = 0, failed = 0, cancelled = 0, warnings = 0, errors = 0;
+  auto on_report = [&](const ReportResult& rr) {
+    for (const auto& f : rr.findings) (f.severity == Severity::error ? errors : warnings)++;
+    if (rr.cancelled) ++cancelled;
+    else if (rr.status != ExitCode::ok) ++failed, bar.failed();
+    else if (rr.skipped) ++skipped;
+    else ++ok;
+    if (ndjson) {
+      nlohmann::json outputs = nlohmann::json::array();
+      for (const auto& f : rr.files) outputs.push_back({{"path", display_path(f.path)}, {"sha256", f.sha256}, {"bytes", f.bytes}});
+      std::cout << nlohmann::json{{"event", "report"}, {"id", rr.id}, {"entry", rr.entry}, {"status", rr.state()},
+                                  {"exit_code", static_cast<int>(rr.status)},
+                                  {"error", rr.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(rr.error)},
+                                  {"findings", rr.findings.size()}, {"outputs", outputs},
+                                  {"duration_ms", std::round(rr.duration_ms * 10) / 10}}
+                       .dump()
+                << std::endl;
+    }
+    if (human) {
+      bar.clear();
+      print_findings(stdout, rr);
+      if (!rr.error.empty()) fmt::print(stderr, "{}: {}\n", rr.id, rr.error);
+      if (rr.skipped) fmt::print("{}: unchanged since its last build ({} file{} kept)\n", rr.id, rr.files.size(),
+                                 rr.files.size() == 1 ? "" : "s");
+      for (const auto& o : rr.outputs) fmt::print("{}: wrote {}\n", rr.id, display_path(o));
+      std::fflush(stdout);
+    }
+    bar.item_done(rr.entry);
+  };
+
+  BuildResult result;
+  SummaryInfo info;
+  info.shard = options.shard;
+  info.jobs = options.jobs;
+  info.force = options.force;
+  try {
+    result = pipeline.run(options, on_report);
+  } catch (const Error& e) {
+    bar.finish();
+    if (!flags.summary_file.empty()) {
+      // The summary still tells the morning reader why nothing was built.
+      result.exit = e.code();
+      ReportResult whole;
+      whole.id = whole.entry = "(build)";
+      whole.status = e.code();
+      whole.error = e.what();
+      result.reports.push_back(whole);
+      info.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+      write_file_atomically(fs::absolute(flags.summary_file), summary_json(result, info, manifest));
+    }
+    throw;
+  }
+  bar.finish();
+  info.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  if (!flags.summary_file.empty()) write_file_atomically(fs::absolute(flags.summary_file), summary_json(result, info, manifest));
+  if (flags.json) std::cout << findings_json(result.reports).dump(2) << "\n";
+  if (ndjson)
+    std::cout << nlohmann::json{{"event", "done"}, {"exit_code", static_cast<int>(result.exit)}, {"ok", ok},
+                                {"skipped", skipped}, {"failed", failed}, {"cancelled", cancelled}}
+                     .dump()
+              << std::endl;
+  if (human) {
+    std::string shard = options.shard.count > 1 ? fmt::format(" (shard {} of {})", options.shard.index, options.shard.count) : "";
+    fmt::print(stderr, "{} report{}{}: {} ok, {}{} failed{}; {} error finding{}, {} warning{}\n", result.reports.size(),
+               result.reports.size() == 1 ? "" : "s", shard, ok, skipped ? fmt::format("{} unchanged, ", skipped) : "",
+               failed, cancelled ? fmt::format(", {} not attempted", cancelled) : "", errors, errors == 1 ? "" : "s",
+               warnings, warnings == 1 ? "" : "s");
+  }
+  return static_cast<int>(result.exit);
+}
+
+}  // namespace nianbao::cli
