@@ -34,6 +34,18 @@ fs::path temp_name_for(const fs::path& target) {
                                  std::to_string(counter++) + "@" + host);
 }
 
+// Whether the process that named a temporary file is still at work. A
+// zombie is not: a killed build's workers may wait unreaped under an init
+// that does not reap (containers).
+bool running(long pid) {
+  if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM) return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;
+  auto close = line.rfind(')');
+  return !(close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z');
+}
+
 }  // namespace
 
 std::size_t remove_stale_temp_files(const fs::path& dir) {
@@ -50,7 +62,7 @@ std::size_t remove_stale_temp_files(const fs::path& dir) {
     auto dash = mid.find('-');
     if (dash == std::string::npos) continue;
     long pid = std::strtol(mid.substr(0, dash).c_str(), nullptr, 10);
-    if (pid <= 0 || pid == ::getpid() || (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM)) continue;  // still running
+    if (pid <= 0 || pid == ::getpid() || running(pid)) continue;
     std::error_code rm;
     if (fs::remove(e.path(), rm)) ++removed;
   }

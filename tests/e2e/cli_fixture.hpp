@@ -47,8 +47,9 @@ class Cli : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir); }
 
-  Outcome run(const std::string& args, const std::string& exe = NIANBAO_EXE) {
-    std::string cmd = "cd '" + dir.string() + "' && '" + exe + "' " + args + " >stdout.txt 2>stderr.txt";
+  // `env`: VAR=value words set for this run only.
+  Outcome run(const std::string& args, const std::string& exe = NIANBAO_EXE, const std::string& env = "") {
+    std::string cmd = "cd '" + dir.string() + "' && " + env + " '" + exe + "' " + args + " >stdout.txt 2>stderr.txt";
     int status = std::system(cmd.c_str());
     Outcome r;
     r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
