@@ -240,7 +240,8 @@ Pipeline::Outcome Pipeline::run_entry(const ReportEntry& entry, const Planned& p
       for (const auto& in : entry.inputs) {
         k.add(in.plugin).add(in.display_path);
         const PluginInfo& info = host_.info(PluginKind::input, in.plugin);
-        k.add(info.version).add(sha256_file(info.file));
+        auto hashed = file_hashes_.find(info.file);  // hashed before the workers started
+        k.add(info.version).add(hashed != file_hashes_.end() ? hashed->second : sha256_file(info.file));
         for (const auto& [name, raw] : in.options) k.add(name).add(raw.text);
         std::error_code ec;
         k.add(fs::is_regular_file(in.path, ec) ? sha256_file(in.path) : "missing");
@@ -425,6 +426,14 @@ BuildResult Pipeline::run(const RunOptions& options, const std::function<void(co
       plans[i].error = e;
     }
   }
+  if (build)  // each input plugin's file once, not once per report
+    for (const auto& e : manifest_.reports)
+      for (const auto& in : e.inputs) try {
+          const fs::path& f = host_.info(PluginKind::input, in.plugin).file;
+          if (!file_hashes_.count(f)) file_hashes_.emplace(f, sha256_file(f));
+        } catch (const Error&) {
+          // a plugin that cannot be loaded fails its reports, as they run
+        }
   const bool whole_build = options.shard.count == 1;
   std::vector<ResolvedOutput> summaries;
   std::vector<ReportResult> failed_summaries;

@@ -14,6 +14,8 @@
 #include <nianbao/pipeline.hpp>
 #include <nianbao/plugin_host.hpp>
 
+#include "synthetic.hpp"
+
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -33,7 +35,12 @@
 #include <vector>
 
 #include <sys/resource.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <fstream>
+#include <sstream>
 
 #ifndef NIANBAO_SOURCE_DIR
 #error "NIANBAO_SOURCE_DIR must be defined (tools/bench/CMakeLists.txt does)"
@@ -231,6 +238,115 @@ int run(const std::string& manifest_path, int runs, std::vector<std::string> out
   return 0;
 }
 
+// ---- a whole build of synthetic agencies, through the nianbao command ----
+
+struct BuildFigures {
+  std::string what;
+  double seconds = 0;
+  double peak_rss_mb = 0;  // the largest single process: the build or one of its workers
+  int exit_code = -1;
+  std::size_t reports = 0, built = 0, skipped = 0;
+  std::uintmax_t output_bytes = 0;
+};
+
+// Runs `nianbao build` in `dir` and measures it. A helper process in between
+// waits for it, so that RUSAGE_CHILDREN covers this run (and its workers) only.
+BuildFigures time_build(const fs::path& dir, const std::string& what, const std::vector<std::string>& args) {
+  int fds[2];
+  if (::pipe(fds) != 0) throw Error(ExitCode::software, "pipe");
+  std::fflush(stdout);
+  auto t0 = Clock::now();
+  pid_t helper = ::fork();
+  if (helper == 0) {
+    ::close(fds[0]);
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      if (::chdir(dir.c_str()) != 0) ::_exit(71);
+      int null = ::open("/dev/null", O_WRONLY);
+      ::dup2(null, 1);
+      std::string exe = (executable_dir() / "nianbao").string();
+      std::vector<char*> argv{const_cast<char*>(exe.c_str())};
+      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      ::execv(exe.c_str(), argv.data());
+      ::_exit(127);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    rusage ru{};
+    ::getrusage(RUSAGE_CHILDREN, &ru);
+    long long kb = ru.ru_maxrss;
+    (void)!::write(fds[1], &kb, sizeof kb);
+    ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128);
+  }
+  ::close(fds[1]);
+  long long kb = 0;
+  (void)!::read(fds[0], &kb, sizeof kb);
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(helper, &status, 0);
+  BuildFigures f;
+  f.what = what;
+  f.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  f.peak_rss_mb = static_cast<double>(kb) / 1024.0;
+  f.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream in(dir / "summary.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto j = nlohmann::json::parse(ss.str(), nullptr, false);
+  if (j.is_object()) {
+    f.reports = j["totals"].value("reports", std::size_t{0});
+    f.built = j["totals"].value("ok", std::size_t{0});
+    f.skipped = j["totals"].value("skipped", std::size_t{0});
+    f.output_bytes = j["totals"].value("output_bytes", std::uintmax_t{0});
+  }
+  return f;
+}
+
+int run_build_bench(int agencies, int jobs, std::uint32_t seed, const std::string& keep, bool json) {
+  Form form = Form::load(locate_form("gov-info-disclosure-2021", fs::current_path(), {}));
+  std::optional<TempDir> tmp;
+  fs::path dir;
+  if (keep.empty()) {
+    tmp.emplace();
+    dir = tmp->path();
+  } else {
+    dir = fs::absolute(keep);
+    fs::remove_all(dir);
+  }
+  auto g0 = Clock::now();
+  bench::write_synthetic(dir, agencies, seed, form);
+  double generate_s = std::chrono::duration<double>(Clock::now() - g0).count();
+  std::vector<std::string> args = {"build", "manifest.yaml", "--jobs", std::to_string(jobs), "--summary", "summary.json",
+                                   "--progress", "none"};
+  ::setenv("SOURCE_DATE_EPOCH", "1706659200", 1);  // 2024-01-31: the same bytes every run
+  std::vector<BuildFigures> runs = {time_build(dir, "full build", args), time_build(dir, "no-change rebuild", args)};
+  unsigned cores = std::thread::hardware_concurrency();
+  if (json) {
+    nlohmann::json out = {{"agencies", agencies}, {"jobs", jobs}, {"seed", seed}, {"cores", cores},
+                          {"outputs", {"text", "xlsx", "pdf"}}, {"generate_seconds", generate_s}};
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& f : runs)
+      arr.push_back({{"run", f.what}, {"seconds", f.seconds}, {"reports_per_second", f.reports / f.seconds},
+                     {"peak_rss_mb", f.peak_rss_mb}, {"exit_code", f.exit_code}, {"reports", f.reports},
+                     {"built", f.built}, {"skipped", f.skipped}, {"output_bytes", f.output_bytes}});
+    out["runs"] = arr;
+    std::cout << out.dump(2) << "\n";
+  } else {
+    fmt::print("{} synthetic agencies (seed {}), text + xlsx + pdf, --jobs {} on {} cores; data written in {:.2f} s\n",
+               agencies, seed, jobs, cores, generate_s);
+    fmt::print("{:<18} {:>9} {:>10} {:>8} {:>8} {:>14} {:>13} {:>5}\n", "run", "seconds", "reports/s", "built",
+               "skipped", "output bytes", "peak RSS MB", "exit");
+    for (const auto& f : runs)
+      fmt::print("{:<18} {:>9.2f} {:>10.1f} {:>8} {:>8} {:>14} {:>13.1f} {:>5}\n", f.what, f.seconds,
+                 f.reports / f.seconds, f.built, f.skipped, f.output_bytes, f.peak_rss_mb, f.exit_code);
+    fmt::print("peak RSS is that of the largest single process (the build or one worker); a build uses {} workers\n", jobs);
+  }
+  for (const auto& f : runs)
+    if (f.exit_code != 0) return f.exit_code;
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -244,6 +360,16 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000000));
   auto* out_opt = app.add_option("--output", outputs, "output plugins to measure (default: text xlsx pdf, those found)");
   app.add_flag("--json", json, "print the figures as a JSON object");
+  int synthetic = 0, jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  unsigned seed = 2024;
+  std::string keep;
+  app.add_option("--synthetic", synthetic,
+                 "instead: generate N agencies that pass the rules and time a full build (text, xlsx, pdf) and a "
+                 "no-change rebuild with the nianbao command")
+      ->check(CLI::Range(1, 1000000));
+  app.add_option("--jobs", jobs, "with --synthetic: nianbao build --jobs (default: the number of cores)")->check(CLI::PositiveNumber);
+  app.add_option("--seed", seed, "with --synthetic: the generator's seed (default 2024)");
+  app.add_option("--keep", keep, "with --synthetic: build in this folder and leave it (default: a temporary folder)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -253,6 +379,7 @@ int main(int argc, char** argv) {
   bool explicit_outputs = out_opt->count() > 0;
   if (!explicit_outputs) outputs = {"text", "xlsx", "pdf"};
   try {
+    if (synthetic > 0) return run_build_bench(synthetic, jobs, seed, keep, json);
     return run(manifest, runs, outputs, explicit_outputs, json);
   } catch (const Error& e) {
     fmt::print(stderr, "nianbao-bench: {}\n", e.what());
