@@ -4,7 +4,11 @@
 #include <nianbao/hash.hpp>
 #include <nianbao/version.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cmath>
+#include <map>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -33,41 +37,101 @@ json totals(const json& reports) {
 
 }  // namespace
 
-std::string summary_json(const BuildResult& result, const SummaryInfo& info, const Manifest& manifest) {
+struct SummaryWriter::State {
+  fs::path target, lines;
+  std::ofstream out;
+  json header;
   std::map<std::string, std::size_t> item;
-  for (std::size_t i = 0; i < manifest.reports.size(); ++i) item[manifest.reports[i].id] = i;
-  json reports = json::array();
-  for (const auto& r : result.reports) {
-    json findings = json::array();
-    for (const auto& f : r.findings) findings.push_back(detail::to_json(f));
-    json outputs = json::array();
-    // Relative to the manifest's folder: the same on every machine that builds it.
-    for (const auto& f : r.files)
-      outputs.push_back({{"path", f.path.lexically_relative(manifest.base_dir).string()}, {"sha256", f.sha256}, {"bytes", f.bytes}});
-    auto it = item.find(r.entry);
-    reports.push_back({{"id", r.id},
-                       {"entry", r.entry},
-                       {"item", it == item.end() ? json(nullptr) : json(it->second)},
-                       {"agency", r.agency},
-                       {"status", r.state()},
-                       {"exit_code", static_cast<int>(r.status)},
-                       {"error", r.error.empty() ? json(nullptr) : json(r.error)},
-                       {"findings", findings},
-                       {"outputs", outputs},
-                       {"duration_ms", std::round(r.duration_ms * 10) / 10}});
+  fs::path base;
+  std::size_t count = 0, errors = 0, warnings = 0;
+  std::map<std::string, std::size_t> states;
+  std::uintmax_t bytes = 0;
+};
+
+SummaryWriter::SummaryWriter(fs::path target, const Manifest& manifest, SummaryInfo info) : s_(std::make_unique<State>()) {
+  s_->target = fs::absolute(target);
+  s_->lines = s_->target.parent_path() / ("." + s_->target.filename().string() + ".reports-" + std::to_string(::getpid()));
+  s_->out.open(s_->lines, std::ios::binary | std::ios::trunc);
+  if (!s_->out) throw Error(ExitCode::cant_create, "cannot write the summary", {display_path(s_->target)});
+  for (std::size_t i = 0; i < manifest.reports.size(); ++i) s_->item[manifest.reports[i].id] = i;
+  s_->base = manifest.base_dir;
+  s_->header = {{"tool", "nianbao"},
+                {"version", NIANBAO_VERSION},
+                {"manifest", manifest.display},
+                {"manifest_sha256", sha256_file(manifest.file)},
+                {"shard", {{"index", info.shard.index}, {"count", info.shard.count}}},
+                {"jobs", info.jobs},
+                {"force", info.force}};
+}
+
+SummaryWriter::~SummaryWriter() {
+  if (s_->out.is_open()) s_->out.close();
+  std::error_code ec;
+  fs::remove(s_->lines, ec);
+}
+
+void SummaryWriter::add(const ReportResult& r) {
+  json findings = json::array();
+  for (const auto& f : r.findings) {
+    findings.push_back(detail::to_json(f));
+    (f.severity == Severity::error ? s_->errors : s_->warnings)++;
   }
-  json j = {{"tool", "nianbao"},
-            {"version", NIANBAO_VERSION},
-            {"manifest", manifest.display},
-            {"manifest_sha256", sha256_file(manifest.file)},
-            {"shard", {{"index", info.shard.index}, {"count", info.shard.count}}},
-            {"jobs", info.jobs},
-            {"force", info.force},
-            {"duration_ms", std::round(info.duration_ms)},
-            {"exit_code", static_cast<int>(result.exit)},
-            {"totals", totals(reports)},
-            {"reports", reports}};
-  return j.dump(2) + "\n";
+  json outputs = json::array();
+  // Relative to the manifest's folder: the same on every machine that builds it.
+  for (const auto& f : r.files) {
+    outputs.push_back({{"path", f.path.lexically_relative(s_->base).string()}, {"sha256", f.sha256}, {"bytes", f.bytes}});
+    s_->bytes += f.bytes;
+  }
+  auto it = s_->item.find(r.entry);
+  json j = {{"id", r.id},
+            {"entry", r.entry},
+            {"item", it == s_->item.end() ? json(nullptr) : json(it->second)},
+            {"agency", r.agency},
+            {"status", r.state()},
+            {"exit_code", static_cast<int>(r.status)},
+            {"error", r.error.empty() ? json(nullptr) : json(r.error)},
+            {"findings", findings},
+            {"outputs", outputs},
+            {"duration_ms", std::round(r.duration_ms * 10) / 10}};
+  s_->out << (s_->count++ ? ",\n    " : "    ") << j.dump();
+  ++s_->states[r.state()];
+}
+
+void SummaryWriter::finish(ExitCode exit, double duration_ms) {
+  s_->out.close();
+  if (!s_->out) throw Error(ExitCode::io, "writing the summary failed", {display_path(s_->target)});
+  json h = s_->header;
+  h["duration_ms"] = std::round(duration_ms);
+  h["exit_code"] = static_cast<int>(exit);
+  h["totals"] = {{"reports", s_->count},
+                 {"ok", s_->states["ok"]},
+                 {"skipped", s_->states["skipped"]},
+                 {"failed", s_->states["failed"]},
+                 {"cancelled", s_->states["cancelled"]},
+                 {"findings", {{"error", s_->errors}, {"warning", s_->warnings}}},
+                 {"output_bytes", s_->bytes}};
+  std::string head = h.dump(2);
+  head.pop_back();  // the closing brace: the reports follow
+  while (!head.empty() && (head.back() == '\n' || head.back() == ' ')) head.pop_back();
+  fs::path tmp = s_->target.parent_path() / ("." + s_->target.filename().string() + ".tmp-" + std::to_string(::getpid()));
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    std::ifstream in(s_->lines, std::ios::binary);
+    out << head << ",\n  \"reports\": [\n";
+    if (s_->count) out << in.rdbuf();
+    out << (s_->count ? "\n  ]\n}\n" : "  ]\n}\n");
+    if (!out) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw Error(ExitCode::cant_create, "cannot write the summary", {display_path(s_->target)});
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, s_->target, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw Error(ExitCode::cant_create, "cannot move the summary into place: " + ec.message(), {display_path(s_->target)});
+  }
 }
 
 std::string merge_summaries(const std::vector<fs::path>& files, ExitCode& exit) {

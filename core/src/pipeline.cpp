@@ -236,7 +236,7 @@ Pipeline::Outcome Pipeline::run_entry(const ReportEntry& entry, const Planned& p
     if (build) {
       // The work item's key: its configuration and the bytes of its inputs.
       Sha256 k;
-      k.add(plan.config_key);
+      k.add(*plan.config_key);
       for (const auto& in : entry.inputs) {
         k.add(in.plugin).add(in.display_path);
         const PluginInfo& info = host_.info(PluginKind::input, in.plugin);
@@ -293,7 +293,7 @@ Pipeline::Outcome Pipeline::run_entry(const ReportEntry& entry, const Planned& p
         }
         rr.findings = run_checks(form_, report);
         bool invalid = has_errors(rr.findings);
-        if (build) key = sha256_hex(plan.config_key + "\n" + report_fingerprint(report));
+        if (build) key = sha256_hex(*plan.config_key + "\n" + report_fingerprint(report));
         std::optional<ReportResult> kept;
         if (build && !options.force && !invalid) kept = fresh_result(*state, report.id, key);
         if (kept) {
@@ -417,10 +417,24 @@ BuildResult Pipeline::run(const RunOptions& options, const std::function<void(co
   // Configuration first, for every report: a wrong profile, option or font
   // file stops the build before anything is read or written.
   std::vector<Planned> plans(manifest_.reports.size());
+  std::map<std::string, Planned> alike;  // by profile and outputs as written
   for (std::size_t i = 0; i < plans.size(); ++i) {
+    const ReportEntry& e = manifest_.reports[i];
+    std::string sig = (e.profile.empty() ? manifest_.profile : e.profile) + "\n";
+    for (const auto& u : e.has_outputs ? e.outputs : manifest_.outputs) {
+      sig += u.plugin + "{";
+      for (const auto& [k, v] : u.options) sig += k + "=" + v.text + "@" + v.source.str() + ";";
+      sig += "}";
+    }
+    sig += e.has_outputs ? "own" : manifest_.has_outputs ? "manifest" : "profile";
+    if (auto it = alike.find(sig); it != alike.end()) {
+      plans[i] = it->second;
+      continue;
+    }
     try {
-      plans[i].config = config_.resolve(&manifest_.reports[i], build);
-      if (build) plans[i].config_key = config_key(*plans[i].config, options);
+      plans[i].config = std::make_shared<const EntryConfig>(config_.resolve(&e, build));
+      plans[i].config_key = std::make_shared<const std::string>(build ? config_key(*plans[i].config, options) : "");
+      alike.emplace(sig, plans[i]);
     } catch (const Error& e) {
       if (e.code() == ExitCode::config) throw;
       plans[i].error = e;
@@ -461,6 +475,7 @@ BuildResult Pipeline::run(const RunOptions& options, const std::function<void(co
   // Results arrive in any order; they are committed and reported in plan
   // order, so that every run decides alike whatever the number of workers.
   std::map<std::size_t, Outcome> arrived;
+  std::vector<ReportResult> for_summaries;  // what the county workbook needs, when results are not kept
   std::size_t next_commit = 0;
   bool stop = false;
   auto deliver = [&](std::size_t k, Outcome o) {
@@ -472,7 +487,13 @@ BuildResult Pipeline::run(const RunOptions& options, const std::function<void(co
         out.exit = worse(out.exit, rr.status);
         if (rr.status != ExitCode::ok && options.fail_fast) stop = true;
         if (on_report) on_report(rr);
-        out.reports.push_back(std::move(rr));
+        if (options.keep_results) {
+          out.reports.push_back(std::move(rr));
+        } else if (!summaries.empty()) {
+          rr.files.clear();
+          rr.outputs.clear();
+          for_summaries.push_back(std::move(rr));
+        }
       }
       arrived.erase(next_commit++);
     }
@@ -527,17 +548,20 @@ BuildResult Pipeline::run(const RunOptions& options, const std::function<void(co
   }
 
   if (build) {
-    std::vector<ReportResult> reports = out.reports;
+    const std::vector<ReportResult>& reports = options.keep_results ? out.reports : for_summaries;
+    std::vector<ReportResult> summary_results;
     for (const auto& s : summaries) {
       ReportResult rr = run_summary(s, reports, options.force);
       out.exit = worse(out.exit, rr.status);
       if (on_report) on_report(rr);
-      out.reports.push_back(std::move(rr));
+      summary_results.push_back(std::move(rr));
     }
+    if (options.keep_results)
+      for (auto& rr : summary_results) out.reports.push_back(std::move(rr));
     for (auto& rr : failed_summaries) {
       out.exit = worse(out.exit, rr.status);
       if (on_report) on_report(rr);
-      out.reports.push_back(std::move(rr));
+      if (options.keep_results) out.reports.push_back(std::move(rr));
     }
   }
   return out;

@@ -126,8 +126,18 @@ int run_manifest(const std::string& manifest_path, const BuildFlags& flags, cons
     bar.start(items);
   };
 
-  std::size_t ok = 0, skipped = 0, failed = 0, cancelled = 0, warnings = 0, errors = 0;
+  SummaryInfo info;
+  info.shard = options.shard;
+  info.jobs = options.jobs;
+  info.force = options.force;
+  std::optional<SummaryWriter> summary;
+  if (!flags.summary_file.empty()) summary.emplace(flags.summary_file, manifest, info);
+  options.keep_results = flags.json;  // otherwise each report is handled as it comes and let go
+
+  std::size_t ok = 0, skipped = 0, failed = 0, cancelled = 0, warnings = 0, errors = 0, reports = 0;
   auto on_report = [&](const ReportResult& rr) {
+    ++reports;
+    if (summary) summary->add(rr);
     for (const auto& f : rr.findings) (f.severity == Severity::error ? errors : warnings)++;
     if (rr.cancelled) ++cancelled;
     else if (rr.status != ExitCode::ok) ++failed, bar.failed();
@@ -157,30 +167,24 @@ int run_manifest(const std::string& manifest_path, const BuildFlags& flags, cons
   };
 
   BuildResult result;
-  SummaryInfo info;
-  info.shard = options.shard;
-  info.jobs = options.jobs;
-  info.force = options.force;
+  auto ms = [&] { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); };
   try {
     result = pipeline.run(options, on_report);
   } catch (const Error& e) {
     bar.finish();
-    if (!flags.summary_file.empty()) {
+    if (summary) {
       // The summary still tells the morning reader why nothing was built.
-      result.exit = e.code();
       ReportResult whole;
       whole.id = whole.entry = "(build)";
       whole.status = e.code();
       whole.error = e.what();
-      result.reports.push_back(whole);
-      info.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-      write_file_atomically(fs::absolute(flags.summary_file), summary_json(result, info, manifest));
+      summary->add(whole);
+      summary->finish(e.code(), ms());
     }
     throw;
   }
   bar.finish();
-  info.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-  if (!flags.summary_file.empty()) write_file_atomically(fs::absolute(flags.summary_file), summary_json(result, info, manifest));
+  if (summary) summary->finish(result.exit, ms());
   if (flags.json) std::cout << findings_json(result.reports).dump(2) << "\n";
   if (ndjson)
     std::cout << nlohmann::json{{"event", "done"}, {"exit_code", static_cast<int>(result.exit)}, {"ok", ok},
@@ -189,8 +193,8 @@ int run_manifest(const std::string& manifest_path, const BuildFlags& flags, cons
               << std::endl;
   if (human) {
     std::string shard = options.shard.count > 1 ? fmt::format(" (shard {} of {})", options.shard.index, options.shard.count) : "";
-    fmt::print(stderr, "{} report{}{}: {} ok, {}{} failed{}; {} error finding{}, {} warning{}\n", result.reports.size(),
-               result.reports.size() == 1 ? "" : "s", shard, ok, skipped ? fmt::format("{} unchanged, ", skipped) : "",
+    fmt::print(stderr, "{} report{}{}: {} ok, {}{} failed{}; {} error finding{}, {} warning{}\n", reports,
+               reports == 1 ? "" : "s", shard, ok, skipped ? fmt::format("{} unchanged, ", skipped) : "",
                failed, cancelled ? fmt::format(", {} not attempted", cancelled) : "", errors, errors == 1 ? "" : "s",
                warnings, warnings == 1 ? "" : "s");
   }

@@ -2,8 +2,11 @@
 // and the merge of several shards' accounts (`nianbao summarize`).
 //
 // Usage:
-//   std::string j = summary_json(result, info, manifest);
+//   SummaryWriter w("summary.json", manifest, info);
+//   w.add(report_result);  …  w.finish(result.exit, ms);   // written atomically
 //   ExitCode worst; std::string all = merge_summaries({"s0.json", "s1.json"}, worst);
+// Reports are streamed to a temporary file as they come, one JSON line
+// each, so a build of any size holds none of them in memory.
 // Per report: id, entry, item (plan position), status ok|skipped|failed|
 // cancelled, exit_code, error, findings, outputs with sha256 and bytes, and
 // duration_ms.
@@ -13,6 +16,7 @@
 #include <nianbao/pipeline.hpp>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,7 +29,20 @@ struct SummaryInfo {
   double duration_ms = 0;
 };
 
-NIANBAO_API std::string summary_json(const BuildResult& result, const SummaryInfo& info, const Manifest& manifest);
+class NIANBAO_API SummaryWriter {
+ public:
+  SummaryWriter(std::filesystem::path target, const Manifest& manifest, SummaryInfo info);
+  ~SummaryWriter();  // a summary never finished leaves no file behind
+  SummaryWriter(const SummaryWriter&) = delete;
+  SummaryWriter& operator=(const SummaryWriter&) = delete;
+  void add(const ReportResult& r);
+  // Writes the summary to its target (temporary name, then rename).
+  void finish(ExitCode exit, double duration_ms);
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
 
 // One summary from the shards of one build: refuses (Error(data), naming
 // the file) a file that is not a summary, one of another manifest or tool

@@ -55,6 +55,10 @@ struct RunOptions {
   Shard shard;
   // Called once, before any report, with the number of work items to run.
   std::function<void(std::size_t)> on_plan;
+  // Keep every ReportResult in BuildResult::reports. A caller that takes
+  // them one by one (on_report) sets false, so that a build of any size
+  // holds only what its summary outputs need.
+  bool keep_results = true;
 };
 
 // A file a report wrote (or kept, when skipped), with its content hash.
@@ -96,9 +100,11 @@ class NIANBAO_API Pipeline {
 
  private:
   struct Planned {
-    std::optional<EntryConfig> config;
+    // Shared by the entries that resolve alike (most use the manifest's
+    // profile and outputs): memory does not grow with their number.
+    std::shared_ptr<const EntryConfig> config;
+    std::shared_ptr<const std::string> config_key;  // what besides its inputs decides its outputs
     std::optional<Error> error;  // a plugin that cannot be loaded fails only its report
-    std::string config_key;      // what besides its inputs decides its outputs
   };
   struct Outcome;
   Outcome run_entry(const ReportEntry& entry, const Planned& plan, const RunOptions& options);
