@@ -154,10 +154,25 @@ std::optional<ReportResult> fresh_result(const detail::BuildState& state, const 
 // What one work item produced in a worker, for the build process to commit.
 struct Pipeline::Outcome {
   std::size_t item = 0;
+  std::size_t entry = 0;  // its position in the manifest
   std::string entry_key;
   std::vector<ReportResult> results;
   std::vector<Staged> staged;     // per result
   std::vector<std::string> keys;  // per result: what its outputs were made from ("": not to remember)
+
+  // An item that produced no report of its own: one result for the whole entry.
+  static Outcome failure(std::size_t entry, const std::string& id, ExitCode code, const std::string& why) {
+    Outcome o;
+    o.entry = entry;
+    ReportResult rr;
+    rr.id = rr.entry = id;
+    rr.status = code;
+    rr.error = why;
+    o.results.push_back(rr);
+    o.staged.emplace_back();
+    o.keys.emplace_back();
+    return o;
+  }
 
   json to_json() const {
     json rs = json::array();
@@ -166,11 +181,12 @@ struct Pipeline::Outcome {
       for (const auto& [tmp, target] : staged[i]) st.push_back({tmp.string(), target.string()});
       rs.push_back({{"result", detail::to_json(results[i])}, {"staged", st}, {"key", keys[i]}});
     }
-    return {{"item", item}, {"entry_key", entry_key}, {"results", rs}};
+    return {{"item", item}, {"entry", entry}, {"entry_key", entry_key}, {"results", rs}};
   }
   static Outcome from_json(const json& j) {
     Outcome o;
     o.item = j.value("item", std::size_t{0});
+    o.entry = j.value("entry", std::size_t{0});
     o.entry_key = j.value("entry_key", "");
     for (const auto& r : j.value("results", json::array())) {
       o.results.push_back(detail::result_from_json(r["result"]));
@@ -213,14 +229,8 @@ Pipeline::Outcome Pipeline::run_entry(const ReportEntry& entry, const Planned& p
   std::optional<detail::BuildState> state;
   if (build) state.emplace(manifest_.state_dir);
   auto fail = [&](ExitCode code, const std::string& why) {
-    ReportResult failed;
-    failed.id = failed.entry = entry.id;
-    failed.status = code;
-    failed.error = why;
-    failed.duration_ms = ms_since(t0);
-    out.results.push_back(std::move(failed));
-    out.staged.emplace_back();
-    out.keys.emplace_back();
+    out = Outcome::failure(0, entry.id, code, why);  // the caller sets item and entry
+    out.results.front().duration_ms = ms_since(t0);
   };
   try {
     if (plan.error) throw *plan.error;
@@ -343,14 +353,29 @@ Pipeline::Outcome Pipeline::run_entry(const ReportEntry& entry, const Planned& p
     }
   } catch (const Error& e) {
     for (const auto& st : out.staged) StagedFiles::abort_staged(st);
-    out = Outcome{};
     fail(e.code(), e.what());
   } catch (const std::exception& e) {
     for (const auto& st : out.staged) StagedFiles::abort_staged(st);
-    out = Outcome{};
     fail(ExitCode::software, std::string("internal error: ") + e.what());
   }
   return out;
+}
+
+namespace {
+std::uint64_t fnv1a(std::string_view s) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+}  // namespace
+
+void Pipeline::claim(const fs::path& file, const std::string& id, std::size_t entry) {
+  Claim mine{fnv1a(id), static_cast<std::uint32_t>(entry)};
+  auto [it, fresh] = claimed_.emplace(fnv1a(file.native()), mine);
+  if (fresh || it->second.report == mine.report) return;
+  std::string other = it->second.entry < manifest_.reports.size() ? "a report of '" + manifest_.reports[it->second.entry].id + "'"
+                                                                   : "the build's summary";
+  throw Error(ExitCode::config, "report '" + id + "' would overwrite " + display_path(file) + ", written by " + other + " in this run");
 }
 
 // In the build process, in plan order: claims each file (two reports of one
@@ -365,12 +390,7 @@ void Pipeline::commit(Outcome& o, const RunOptions& options) {
     ReportResult& rr = o.results[i];
     Staged& staged = o.staged[i];
     try {
-      for (const auto& f : rr.files) {
-        auto [it, fresh] = claimed_.emplace(f.path, rr.id);
-        if (!fresh && it->second != rr.id)
-          throw Error(ExitCode::config, "report '" + rr.id + "' would overwrite " + display_path(f.path) +
-                                            ", written by report '" + it->second + "' in this run");
-      }
+      for (const auto& f : rr.files) claim(f.path, rr.id, o.entry);
       if (!staged.empty()) {
         rr.outputs = StagedFiles::commit_staged(staged);
         staged.clear();
@@ -502,6 +522,7 @@ BuildResult Pipeline::run(const RunOptions& options, const std::function<void(co
     const std::size_t i = items[k];
     Outcome o = run_entry(manifest_.reports[i], plans[i], options);
     o.item = k;
+    o.entry = i;
     return o;
   };
   std::vector<std::size_t> never;
@@ -518,32 +539,19 @@ BuildResult Pipeline::run(const RunOptions& options, const std::function<void(co
     never = detail::run_in_workers(
         items.size(), jobs, [&](std::size_t k) { return job(k).to_json().dump(); },
         [&](std::size_t k, const std::string& text, const std::string& died) {
-          Outcome o;
           json j = died.empty() ? json::parse(text, nullptr, false) : json();
-          if (!died.empty() || j.is_discarded() || !j.is_object()) {
-            ReportResult rr;
-            rr.id = rr.entry = manifest_.reports[items[k]].id;
-            rr.status = ExitCode::software;
-            rr.error = died.empty() ? "internal error: unreadable result from a worker" : died;
-            o.results.push_back(rr);
-            o.staged.emplace_back();
-            o.keys.emplace_back();
-          } else {
-            o = Outcome::from_json(j);
-          }
-          deliver(k, std::move(o));
+          if (!died.empty() || j.is_discarded() || !j.is_object())
+            deliver(k, Outcome::failure(items[k], manifest_.reports[items[k]].id, ExitCode::software,
+                                        died.empty() ? "internal error: unreadable result from a worker" : died));
+          else
+            deliver(k, Outcome::from_json(j));
           return !stop;
         });
   }
   for (std::size_t k : never) {
-    Outcome o;
-    ReportResult rr;
-    rr.id = rr.entry = manifest_.reports[items[k]].id;
-    rr.cancelled = true;
-    rr.error = "not attempted: the build stopped at the first failure (--fail-fast)";
-    o.results.push_back(rr);
-    o.staged.emplace_back();
-    o.keys.emplace_back();
+    Outcome o = Outcome::failure(items[k], manifest_.reports[items[k]].id, ExitCode::ok,
+                                 "not attempted: the build stopped at the first failure (--fail-fast)");
+    o.results.front().cancelled = true;
     deliver(k, std::move(o));
   }
 
@@ -625,10 +633,7 @@ ReportResult Pipeline::run_summary(const ResolvedOutput& out, const std::vector<
     } catch (const std::exception& e) {
       throw Error(ExitCode::software, "output plugin '" + use.plugin + "' failed on the summary: " + e.what());
     }
-    for (const auto& t : files.targets()) {
-      auto [it, fresh] = claimed_.emplace(t, rr.id);
-      if (!fresh) throw Error(ExitCode::config, "the summary would overwrite " + display_path(t) + ", written by report '" + it->second + "'");
-    }
+    for (const auto& t : files.targets()) claim(t, rr.id, manifest_.reports.size());
     rr.outputs = files.commit();
     for (const auto& p : rr.outputs) {
       std::error_code ec;

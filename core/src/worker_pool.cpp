@@ -18,29 +18,23 @@ namespace nianbao::detail {
 
 namespace {
 
+// The whole of `size` bytes through read(2) or write(2), across partial
+// transfers and signals; false at end of file or on an error.
+template <class Op, class Byte>
+bool transfer_all(Op op, int fd, Byte* p, std::size_t size) {
+  while (size > 0) {
+    ssize_t n = op(fd, p, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
 bool write_all(int fd, const void* data, std::size_t size) {
-  const char* p = static_cast<const char*>(data);
-  while (size > 0) {
-    ssize_t w = ::write(fd, p, size);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    p += w;
-    size -= static_cast<std::size_t>(w);
-  }
-  return true;
+  return transfer_all(::write, fd, static_cast<const char*>(data), size);
 }
-
-bool read_all(int fd, void* data, std::size_t size) {
-  char* p = static_cast<char*>(data);
-  while (size > 0) {
-    ssize_t r = ::read(fd, p, size);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    p += r;
-    size -= static_cast<std::size_t>(r);
-  }
-  return true;
-}
+bool read_all(int fd, void* data, std::size_t size) { return transfer_all(::read, fd, static_cast<char*>(data), size); }
 
 struct Worker {
   pid_t pid = -1;

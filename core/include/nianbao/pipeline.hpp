@@ -24,6 +24,7 @@
 #include <map>
 #include <cstdint>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -116,7 +117,17 @@ class NIANBAO_API Pipeline {
   PluginHost& host_;
   const Form& form_;
   BuildConfig config_;
-  std::map<std::filesystem::path, std::string> claimed_;  // output file → report that wrote it
+  // Output files written in this run: a 64-bit hash of the path → the
+  // report (hash of its id) and its work item. Tens of bytes a file, so that
+  // a province's build does not grow with its number of reports.
+  struct Claim {
+    std::uint64_t report;
+    std::uint32_t entry;
+  };
+  std::unordered_map<std::uint64_t, Claim> claimed_;
+  // Claims `file` for report `id` of work item `entry`; throws Error(config)
+  // when another report of this run wrote it.
+  void claim(const std::filesystem::path& file, const std::string& id, std::size_t entry);
   std::map<std::filesystem::path, std::string> file_hashes_;  // plugin and form files, hashed once a run
 };
 
