@@ -116,6 +116,23 @@ TEST_F(Nightly, NoChangeSkipsAndEachChangeRebuildsExactlyWhatItAffects) {
   EXPECT_EQ(s["totals"]["ok"], 4);
 }
 
+TEST_F(Nightly, TwoReportsWritingOneFileAreRefusedAlikeForAnyNumberOfJobs) {
+  agencies(3);
+  std::string a0 = slurp(dir / "a0.yaml");
+  spit(dir / "a2.yaml", a0);  // the same agency twice: the same file name
+  for (const char* jobs : {"1", "3"}) {
+    SCOPED_TRACE(jobs);
+    fs::remove_all(dir / "out");
+    fs::remove_all(dir / ".nianbao");
+    Outcome r = run(std::string("build manifest.yaml --jobs ") + jobs);
+    EXPECT_EQ(r.rc, 78);
+    EXPECT_NE(r.err.find("a2: report 'a2' would overwrite out/" + title(0) + ".txt, written by a report of 'a0' in this run"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(out_files(), (std::vector<std::string>{title(0) + ".txt", title(1) + ".txt"}));
+  }
+}
+
 TEST_F(Nightly, AFailingReportKeepsLastNightsFileAndTheExitCodeSaysSo) {
   agencies(3);
   ASSERT_EQ(run("build manifest.yaml").rc, 0);
