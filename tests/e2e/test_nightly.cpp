@@ -281,6 +281,9 @@ TEST_F(Nightly, APipeGetsNoProgressBarAndNdjsonGivesOneEventPerReport) {
   agencies(3);
   Outcome plain = run("build manifest.yaml");
   EXPECT_EQ(plain.err.find('\r'), std::string::npos);
+  Outcome bar = run("build manifest.yaml --force --progress bar");  // what a terminal gets
+  EXPECT_NE(bar.err.find("\r\033[K[##########"), std::string::npos) << bar.err;
+  EXPECT_NE(bar.err.find("] 3/3"), std::string::npos) << bar.err;
   Outcome events = run("build manifest.yaml --force --progress ndjson");
   ASSERT_EQ(events.rc, 0) << events.err;
   std::istringstream in(events.out);
