@@ -526,8 +526,10 @@ BuildResult Pipeline::run(const RunOptions& options, const std::function<void(co
     return o;
   };
   std::vector<std::size_t> never;
+  // More than one item: in worker processes, also for --jobs 1, so that a
+  // plugin that crashes loses its report and not the build.
   const int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(items.size())));
-  if (jobs <= 1) {
+  if (items.size() <= 1) {
     for (std::size_t k = 0; k < items.size(); ++k) {
       if (stop) {
         never.push_back(k);

@@ -133,6 +133,20 @@ TEST_F(Nightly, TwoReportsWritingOneFileAreRefusedAlikeForAnyNumberOfJobs) {
   }
 }
 
+TEST_F(Nightly, APluginThatCrashesLosesOneReportNotTheBuild) {
+  agencies(4, "[text, crashes]");
+  edit("a1.yaml", "agency: 第1镇人民政府", "agency: 崩溃镇人民政府");
+  for (const char* jobs : {"1", "2"}) {
+    SCOPED_TRACE(jobs);
+    Outcome r = run(std::string("build manifest.yaml --force --plugin-dir '") + FIXTURE_DIR + "' --jobs " + jobs);
+    EXPECT_EQ(r.rc, 70);
+    EXPECT_NE(r.err.find("a1: the worker process building it killed by signal "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("4 reports: 3 ok, 1 failed"), std::string::npos) << r.err;
+    EXPECT_TRUE(fs::exists(dir / "out" / (title(3) + ".txt")));
+    EXPECT_FALSE(fs::exists(dir / "out" / "崩溃镇人民政府2023年政府信息公开工作年度报告.txt"));
+  }
+}
+
 TEST_F(Nightly, AFailingReportKeepsLastNightsFileAndTheExitCodeSaysSo) {
   agencies(3);
   ASSERT_EQ(run("build manifest.yaml").rc, 0);
