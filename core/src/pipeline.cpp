@@ -155,6 +155,7 @@ std::optional<ReportResult> fresh_result(const detail::BuildState& state, const 
 struct Pipeline::Outcome {
   std::size_t item = 0;
   std::size_t entry = 0;  // its position in the manifest
+  bool unchanged = false;  // the whole item was skipped: its stamps stand as they are
   std::string entry_key;
   std::vector<ReportResult> results;
   std::vector<Staged> staged;     // per result
@@ -181,12 +182,13 @@ struct Pipeline::Outcome {
       for (const auto& [tmp, target] : staged[i]) st.push_back({tmp.string(), target.string()});
       rs.push_back({{"result", detail::to_json(results[i])}, {"staged", st}, {"key", keys[i]}});
     }
-    return {{"item", item}, {"entry", entry}, {"entry_key", entry_key}, {"results", rs}};
+    return {{"item", item}, {"entry", entry}, {"unchanged", unchanged}, {"entry_key", entry_key}, {"results", rs}};
   }
   static Outcome from_json(const json& j) {
     Outcome o;
     o.item = j.value("item", std::size_t{0});
     o.entry = j.value("entry", std::size_t{0});
+    o.unchanged = j.value("unchanged", false);
     o.entry_key = j.value("entry_key", "");
     for (const auto& r : j.value("results", json::array())) {
       o.results.push_back(detail::result_from_json(r["result"]));
@@ -273,6 +275,7 @@ Pipeline::Outcome Pipeline::run_entry(const ReportEntry& entry, const Planned& p
               out.staged.emplace_back();
               out.keys.emplace_back();  // already remembered
             }
+            out.unchanged = true;
             return out;
           }
         }
@@ -403,7 +406,7 @@ void Pipeline::commit(Outcome& o, const RunOptions& options) {
       rr.status = worse(rr.status, e.code());
       rr.error = e.what();
     }
-    if (!build) continue;
+    if (!build || o.unchanged) continue;
     if (rr.status != ExitCode::ok) {
       all_good = false;
       state.remove("report", rr.id);
@@ -420,7 +423,7 @@ void Pipeline::commit(Outcome& o, const RunOptions& options) {
       all_good = false;
     }
   }
-  if (!build || o.entry_key.empty()) return;
+  if (!build || o.unchanged || o.entry_key.empty()) return;
   const std::string& entry = o.results.empty() ? std::string() : o.results.front().entry;
   if (entry.empty()) return;
   if (all_good) state.write("entry", entry, json{{"key", o.entry_key}, {"reports", remembered}});
