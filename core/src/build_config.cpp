@@ -45,16 +45,26 @@ ResolvedOutput BuildConfig::output(const PluginUse& use, const Profile& profile)
   return r;
 }
 
-EntryConfig BuildConfig::resolve(const ReportEntry* entry, bool with_outputs) {
-  EntryConfig c;
-  c.profile = profile(entry);
-  c.document = c.profile->document_settings();
-  if (!with_outputs) return c;
-  std::vector<PluginUse> uses = entry && entry->has_outputs ? entry->outputs
-                                : manifest_.has_outputs     ? manifest_.outputs
-                                                            : c.profile->outputs();
-  for (const auto& u : uses) c.outputs.push_back(output(u, *c.profile));
-  return c;
+std::shared_ptr<const EntryConfig> BuildConfig::resolve(const ReportEntry* entry, bool with_outputs) {
+  bool own_profile = entry && !entry->profile.empty();
+  const char* from = entry && entry->has_outputs ? "report" : manifest_.has_outputs ? "manifest" : "profile";
+  const std::vector<PluginUse>* uses = entry && entry->has_outputs ? &entry->outputs
+                                       : manifest_.has_outputs     ? &manifest_.outputs
+                                                                   : nullptr;
+  std::string key = (own_profile ? entry->profile : manifest_.profile) + "\n" + from + (with_outputs ? "+" : "-");
+  if (uses)
+    for (const auto& u : *uses) {
+      key += "\n" + u.plugin;
+      for (const auto& [k, v] : u.options) key += " " + k + "=" + v.text + "@" + v.source.str();
+    }
+  if (auto it = resolved_.find(key); it != resolved_.end()) return it->second;
+
+  auto c = std::make_shared<EntryConfig>();
+  c->profile = profile(entry);
+  c->document = c->profile->document_settings();
+  if (with_outputs)
+    for (const auto& u : uses ? *uses : c->profile->outputs()) c->outputs.push_back(output(u, *c->profile));
+  return resolved_[key] = c;
 }
 
 ResolvedOutput BuildConfig::resolve_summary(const PluginUse& use) {

@@ -20,20 +20,29 @@ using nlohmann::json;
 
 namespace {
 
-json totals(const json& reports) {
-  json t = {{"reports", reports.size()}, {"ok", 0}, {"skipped", 0}, {"failed", 0}, {"cancelled", 0},
-            {"findings", {{"error", 0}, {"warning", 0}}}, {"output_bytes", 0}};
-  for (const auto& r : reports) {
-    t[r.value("status", "failed")] = t[r.value("status", "failed")].get<int>() + 1;
-    for (const auto& f : r.value("findings", json::array())) {
-      std::string sev = f.value("severity", "error");
-      t["findings"][sev] = t["findings"][sev].get<int>() + 1;
-    }
-    for (const auto& o : r.value("outputs", json::array()))
-      t["output_bytes"] = t["output_bytes"].get<std::uintmax_t>() + o.value("bytes", std::uintmax_t{0});
+// The totals of a summary, counted from its report objects one at a time:
+// as a build streams them, and over the shards `summarize` merges.
+struct Totals {
+  std::size_t reports = 0, errors = 0, warnings = 0;
+  std::map<std::string, std::size_t> states;
+  std::uintmax_t bytes = 0;
+
+  void add(const json& r) {
+    ++reports;
+    ++states[r.value("status", "failed")];
+    for (const auto& f : r.value("findings", json::array())) (f.value("severity", "error") == "warning" ? warnings : errors)++;
+    for (const auto& o : r.value("outputs", json::array())) bytes += o.value("bytes", std::uintmax_t{0});
   }
-  return t;
-}
+  json to_json() {
+    return {{"reports", reports},
+            {"ok", states["ok"]},
+            {"skipped", states["skipped"]},
+            {"failed", states["failed"]},
+            {"cancelled", states["cancelled"]},
+            {"findings", {{"error", errors}, {"warning", warnings}}},
+            {"output_bytes", bytes}};
+  }
+};
 
 }  // namespace
 
@@ -43,9 +52,7 @@ struct SummaryWriter::State {
   json header;
   std::map<std::string, std::size_t> item;
   fs::path base;
-  std::size_t count = 0, errors = 0, warnings = 0;
-  std::map<std::string, std::size_t> states;
-  std::uintmax_t bytes = 0;
+  Totals totals;
 };
 
 SummaryWriter::SummaryWriter(fs::path target, const Manifest& manifest, SummaryInfo info) : s_(std::make_unique<State>()) {
@@ -72,16 +79,11 @@ SummaryWriter::~SummaryWriter() {
 
 void SummaryWriter::add(const ReportResult& r) {
   json findings = json::array();
-  for (const auto& f : r.findings) {
-    findings.push_back(detail::to_json(f));
-    (f.severity == Severity::error ? s_->errors : s_->warnings)++;
-  }
+  for (const auto& f : r.findings) findings.push_back(detail::to_json(f));
   json outputs = json::array();
   // Relative to the manifest's folder: the same on every machine that builds it.
-  for (const auto& f : r.files) {
+  for (const auto& f : r.files)
     outputs.push_back({{"path", f.path.lexically_relative(s_->base).string()}, {"sha256", f.sha256}, {"bytes", f.bytes}});
-    s_->bytes += f.bytes;
-  }
   auto it = s_->item.find(r.entry);
   json j = {{"id", r.id},
             {"entry", r.entry},
@@ -93,8 +95,8 @@ void SummaryWriter::add(const ReportResult& r) {
             {"findings", findings},
             {"outputs", outputs},
             {"duration_ms", std::round(r.duration_ms * 10) / 10}};
-  s_->out << (s_->count++ ? ",\n    " : "    ") << j.dump();
-  ++s_->states[r.state()];
+  s_->out << (s_->totals.reports ? ",\n    " : "    ") << j.dump();
+  s_->totals.add(j);
 }
 
 void SummaryWriter::finish(ExitCode exit, double duration_ms) {
@@ -103,13 +105,7 @@ void SummaryWriter::finish(ExitCode exit, double duration_ms) {
   json h = s_->header;
   h["duration_ms"] = std::round(duration_ms);
   h["exit_code"] = static_cast<int>(exit);
-  h["totals"] = {{"reports", s_->count},
-                 {"ok", s_->states["ok"]},
-                 {"skipped", s_->states["skipped"]},
-                 {"failed", s_->states["failed"]},
-                 {"cancelled", s_->states["cancelled"]},
-                 {"findings", {{"error", s_->errors}, {"warning", s_->warnings}}},
-                 {"output_bytes", s_->bytes}};
+  h["totals"] = s_->totals.to_json();
   std::string head = h.dump(2);
   head.pop_back();  // the closing brace: the reports follow
   while (!head.empty() && (head.back() == '\n' || head.back() == ' ')) head.pop_back();
@@ -118,8 +114,8 @@ void SummaryWriter::finish(ExitCode exit, double duration_ms) {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     std::ifstream in(s_->lines, std::ios::binary);
     out << head << ",\n  \"reports\": [\n";
-    if (s_->count) out << in.rdbuf();
-    out << (s_->count ? "\n  ]\n}\n" : "  ]\n}\n");
+    if (s_->totals.reports) out << in.rdbuf();
+    out << (s_->totals.reports ? "\n  ]\n}\n" : "  ]\n}\n");
     if (!out) {
       std::error_code ec;
       fs::remove(tmp, ec);
@@ -183,7 +179,9 @@ std::string merge_summaries(const std::vector<fs::path>& files, ExitCode& exit) 
   merged["shard"] = {{"count", count}, {"merged", json(std::vector<int>(shards.begin(), shards.end()))}, {"missing", missing}};
   merged["duration_ms"] = duration;
   merged["exit_code"] = static_cast<int>(exit);
-  merged["totals"] = totals(reports);
+  Totals t;
+  for (const auto& r : reports) t.add(r);
+  merged["totals"] = t.to_json();
   merged["reports"] = reports;
   return merged.dump(2) + "\n";
 }

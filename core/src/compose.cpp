@@ -261,11 +261,8 @@ Document compose(const Form& form, const Report& report, const DocumentSettings&
 }
 
 Document compose(const Form& form, const Report& report) {
-  DocumentSettings d;
+  DocumentSettings d = Profile{}.document_settings();  // the schema's defaults
   d.title = Template{form.title_pattern, SourceLoc{"form"}, "title"};
-  d.file_name = Template{"{title}", SourceLoc{"(default)"}, "document.file_name"};
-  d.signature_name = Template{"{agency}", SourceLoc{"(default)"}, "document.signature_name"};
-  d.appendix_label = Template{"附表{n}", SourceLoc{"(default)"}, "document.appendix_label"};
   return compose(form, report, d, report.signature ? report.signature->date : "");
 }
 

@@ -201,16 +201,17 @@ struct Pipeline::Outcome {
   }
 };
 
+const std::string& Pipeline::file_hash(const fs::path& file) {
+  auto it = file_hashes_.find(file);
+  if (it == file_hashes_.end()) it = file_hashes_.emplace(file, sha256_file(file)).first;
+  return it->second;
+}
+
 std::string Pipeline::config_key(const EntryConfig& c, const RunOptions& options) {
-  auto file_hash = [&](const fs::path& f) {
-    auto it = file_hashes_.find(f);
-    if (it == file_hashes_.end()) it = file_hashes_.emplace(f, sha256_file(f)).first;
-    return it->second;
-  };
   Sha256 h;
   h.add("nianbao " NIANBAO_VERSION).add(std::to_string(NIANBAO_PLUGIN_ABI_VERSION));
   h.add(file_hash(locate_form(manifest_.form, manifest_.base_dir, manifest_.form_source)));
-  h.add(fixed_build_date(manifest_)).add(options.write_invalid ? "drafts" : "-");
+  h.add(build_date_).add(options.write_invalid ? "drafts" : "-");
   const DocumentSettings& d = c.document;
   for (const Template* t : {&d.title, &d.file_name, &d.preface, &d.signature_name, &d.appendix_label}) h.add(t->text);
   h.add(std::to_string(static_cast<int>(d.tables)) + std::to_string(static_cast<int>(d.signature)) +
@@ -252,8 +253,7 @@ Pipeline::Outcome Pipeline::run_entry(const ReportEntry& entry, const Planned& p
       for (const auto& in : entry.inputs) {
         k.add(in.plugin).add(in.display_path);
         const PluginInfo& info = host_.info(PluginKind::input, in.plugin);
-        auto hashed = file_hashes_.find(info.file);  // hashed before the workers started
-        k.add(info.version).add(hashed != file_hashes_.end() ? hashed->second : sha256_file(info.file));
+        k.add(info.version).add(file_hash(info.file));  // hashed before the workers started
         for (const auto& [name, raw] : in.options) k.add(name).add(raw.text);
         std::error_code ec;
         k.add(fs::is_regular_file(in.path, ec) ? sha256_file(in.path) : "missing");
@@ -313,7 +313,7 @@ Pipeline::Outcome Pipeline::run_entry(const ReportEntry& entry, const Planned& p
           rr = std::move(*kept);
           key.clear();  // its stamp stands as it is
         } else if (build && (!invalid || options.write_invalid)) {
-          std::string build_date = fixed_build_date(manifest_);
+          std::string build_date = build_date_;
           if (build_date.empty())
             build_date = report.signature ? report.signature->date : std::to_string(report.year + 1) + "-01-01";
           Document doc = compose(form_, report, config.document, build_date);
@@ -439,25 +439,15 @@ BuildResult Pipeline::run(const RunOptions& options, const std::function<void(co
                                      " does not exist: the index runs from 0 to count-1");
   // Configuration first, for every report: a wrong profile, option or font
   // file stops the build before anything is read or written.
+  build_date_ = fixed_build_date(manifest_);
+  config_keys_.clear();
   std::vector<Planned> plans(manifest_.reports.size());
-  std::map<std::string, Planned> alike;  // by profile and outputs as written
   for (std::size_t i = 0; i < plans.size(); ++i) {
-    const ReportEntry& e = manifest_.reports[i];
-    std::string sig = (e.profile.empty() ? manifest_.profile : e.profile) + "\n";
-    for (const auto& u : e.has_outputs ? e.outputs : manifest_.outputs) {
-      sig += u.plugin + "{";
-      for (const auto& [k, v] : u.options) sig += k + "=" + v.text + "@" + v.source.str() + ";";
-      sig += "}";
-    }
-    sig += e.has_outputs ? "own" : manifest_.has_outputs ? "manifest" : "profile";
-    if (auto it = alike.find(sig); it != alike.end()) {
-      plans[i] = it->second;
-      continue;
-    }
     try {
-      plans[i].config = std::make_shared<const EntryConfig>(config_.resolve(&e, build));
-      plans[i].config_key = std::make_shared<const std::string>(build ? config_key(*plans[i].config, options) : "");
-      alike.emplace(sig, plans[i]);
+      plans[i].config = config_.resolve(&manifest_.reports[i], build);
+      auto [it, fresh] = config_keys_.try_emplace(plans[i].config.get());
+      if (fresh && build) it->second = config_key(*plans[i].config, options);
+      plans[i].config_key = &it->second;
     } catch (const Error& e) {
       if (e.code() == ExitCode::config) throw;
       plans[i].error = e;
@@ -466,8 +456,7 @@ BuildResult Pipeline::run(const RunOptions& options, const std::function<void(co
   if (build)  // each input plugin's file once, not once per report
     for (const auto& e : manifest_.reports)
       for (const auto& in : e.inputs) try {
-          const fs::path& f = host_.info(PluginKind::input, in.plugin).file;
-          if (!file_hashes_.count(f)) file_hashes_.emplace(f, sha256_file(f));
+          file_hash(host_.info(PluginKind::input, in.plugin).file);
         } catch (const Error&) {
           // a plugin that cannot be loaded fails its reports, as they run
         }
@@ -604,24 +593,17 @@ ReportResult Pipeline::run_summary(const ResolvedOutput& out, const std::vector<
       last_year = std::max(last_year, r.year);
       entries.push_back(std::move(e));
     }
-    std::string date = fixed_build_date(manifest_);
+    std::string date = build_date_;
     if (date.empty()) date = std::to_string(last_year > 0 ? last_year + 1 : 2000) + "-01-01";
     // Unchanged reports and options give the same workbook: keep last night's.
     Sha256 h;
     h.add("nianbao " NIANBAO_VERSION).add(date).add(use.plugin);
-    h.add(host_.info(PluginKind::output, use.plugin).version).add(sha256_file(host_.info(PluginKind::output, use.plugin).file));
+    h.add(host_.info(PluginKind::output, use.plugin).version).add(file_hash(host_.info(PluginKind::output, use.plugin).file));
     for (const auto& [k, v] : options.all()) h.add(k).add(v.text);
     for (const auto& e : entries) {
-      ReportResult view;
-      view.id = e.id;
-      view.agency = e.agency;
-      view.kind = e.kind;
-      view.year = e.year;
-      view.status = e.status;
-      view.error = e.error;
-      view.findings = e.findings;
-      view.summary_values = e.values;
-      h.add(detail::to_json(view).dump());
+      h.add(e.id).add(e.agency).add(e.kind).add(std::to_string(e.year)).add(std::to_string(static_cast<int>(e.status))).add(e.error);
+      for (const auto& f : e.findings) h.add(detail::to_json(f).dump());
+      for (const auto& v : e.values) h.add(v ? v->str() : "-");
     }
     std::string key = h.hex();
     detail::BuildState state(manifest_.state_dir);

@@ -101,9 +101,8 @@ int default_jobs() {
 
 }  // namespace
 
-int run_manifest(const std::string& manifest_path, const BuildFlags& flags, const std::vector<fs::path>& dirs) {
+int run_manifest(const Manifest& manifest, const BuildFlags& flags, const std::vector<fs::path>& dirs) {
   auto t0 = Clock::now();
-  Manifest manifest = Manifest::load(manifest_path);
   Form form = Form::load(locate_form(manifest.form, manifest.base_dir, manifest.form_source));
   PluginHost host(dirs);
   Pipeline pipeline(manifest, host, form);

@@ -1,5 +1,6 @@
 // `nianbao build` and `nianbao check`: run the pipeline, report progress, findings and the summary.
 #pragma once
+#include <nianbao/manifest.hpp>
 #include <nianbao/pipeline.hpp>
 
 #include <optional>
@@ -20,6 +21,6 @@ struct BuildFlags {
   std::optional<int> shard_index, shard_count;
 };
 
-int run_manifest(const std::string& manifest_path, const BuildFlags& flags, const std::vector<std::filesystem::path>& plugin_dirs);
+int run_manifest(const Manifest& manifest, const BuildFlags& flags, const std::vector<std::filesystem::path>& plugin_dirs);
 
 }  // namespace nianbao::cli

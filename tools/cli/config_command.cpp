@@ -62,7 +62,7 @@ const ReportEntry* find_entry(const Manifest& m, const std::string& id) {
 
 std::string print_merged(const Manifest& m, PluginHost& host, const ReportEntry* entry) {
   BuildConfig config(m, host);
-  EntryConfig c = config.resolve(entry, true);
+  const EntryConfig& c = *config.resolve(entry, true);
   const Profile& p = *c.profile;
   std::string out;
   out += fmt::format("# profile {}: {}\n", p.name, join(p.files, " → "));

@@ -168,7 +168,7 @@ int main(int argc, char** argv) {
     flags.shard_count = shard_count;
     if (flags.mode == Mode::check) flags.progress = "none";
     Manifest m = Manifest::load(manifest);
-    return cli::run_manifest(manifest, flags, plugin_dirs(extra_dirs, &m));
+    return cli::run_manifest(m, flags, plugin_dirs(extra_dirs, &m));
   } catch (const Error& e) {
     fmt::print(stderr, "nianbao: {}\n", e.what());
     return code(e.code());

@@ -3,8 +3,8 @@
 //
 // Usage:
 //   BuildConfig config(manifest, host);
-//   EntryConfig c = config.resolve(&manifest.reports[0]);   // profile, outputs, options
-//   c.outputs[0].options.string("body_font");
+//   auto c = config.resolve(&manifest.reports[0]);   // profile, outputs, options
+//   c->outputs[0].options.string("body_font");
 // Outputs come from the report, else the manifest, else the profile. An
 // output's options are the plugin's defaults, overridden by the profile's
 // section for that plugin, overridden by the options written in the
@@ -46,9 +46,11 @@ class NIANBAO_API BuildConfig {
   std::shared_ptr<const Profile> profile(const ReportEntry* entry);
 
   // The entry's profile and settings, and (with_outputs) its outputs created
-  // and their options resolved and checked. Throws Error: config for
-  // profiles and options, unavailable for a plugin that cannot be loaded.
-  EntryConfig resolve(const ReportEntry* entry, bool with_outputs = true);
+  // and their options resolved and checked. Entries that name the same
+  // profile and outputs share one (most take the manifest's), so memory does
+  // not grow with their number. Throws Error: config for profiles and
+  // options, unavailable for a plugin that cannot be loaded.
+  std::shared_ptr<const EntryConfig> resolve(const ReportEntry* entry, bool with_outputs = true);
 
   // A manifest-level output (summary:), with the build profile's options.
   ResolvedOutput resolve_summary(const PluginUse& use);
@@ -60,6 +62,7 @@ class NIANBAO_API BuildConfig {
   PluginHost& host_;
   std::map<std::string, std::shared_ptr<const Profile>> profiles_;  // by name as written
   std::set<std::string> checked_;                                    // plugin + options already checked
+  std::map<std::string, std::shared_ptr<const EntryConfig>> resolved_;  // by profile and outputs as written
 };
 
 }  // namespace nianbao

@@ -101,10 +101,8 @@ class NIANBAO_API Pipeline {
 
  private:
   struct Planned {
-    // Shared by the entries that resolve alike (most use the manifest's
-    // profile and outputs): memory does not grow with their number.
-    std::shared_ptr<const EntryConfig> config;
-    std::shared_ptr<const std::string> config_key;  // what besides its inputs decides its outputs
+    std::shared_ptr<const EntryConfig> config;  // shared by the entries that resolve alike
+    const std::string* config_key = nullptr;    // what besides its inputs decides its outputs
     std::optional<Error> error;  // a plugin that cannot be loaded fails only its report
   };
   struct Outcome;
@@ -112,6 +110,8 @@ class NIANBAO_API Pipeline {
   void commit(Outcome& o, const RunOptions& options);
   ReportResult run_summary(const ResolvedOutput& out, const std::vector<ReportResult>& reports, bool force);
   std::string config_key(const EntryConfig& c, const RunOptions& options);
+  // A plugin's or the form's file, hashed once a run.
+  const std::string& file_hash(const std::filesystem::path& file);
 
   const Manifest& manifest_;
   PluginHost& host_;
@@ -129,6 +129,8 @@ class NIANBAO_API Pipeline {
   // when another report of this run wrote it.
   void claim(const std::filesystem::path& file, const std::string& id, std::size_t entry);
   std::map<std::filesystem::path, std::string> file_hashes_;  // plugin and form files, hashed once a run
+  std::map<const EntryConfig*, std::string> config_keys_;
+  std::string build_date_;  // fixed_build_date(), read once a run
 };
 
 // The manifest's work items in a stable order: one per report entry, by
