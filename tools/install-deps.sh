@@ -4,7 +4,8 @@
 set -euo pipefail
 packages=(
   build-essential cmake pkg-config git
-  libyaml-cpp-dev libboost-dev libcli11-dev libfmt-dev libicu-dev libssl-dev nlohmann-json3-dev libxlsxwriter-dev
+  libyaml-cpp-dev libboost-dev libcli11-dev libfmt-dev libicu-dev libssl-dev nlohmann-json3-dev
+  libxlsxwriter-dev zlib1g-dev   # xlsxwriter.pc links -lz, yet the -dev package does not bring zlib's
   libpodofo-dev fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei fonts-lxgw-wenkai   # PDF: PoDoFo 0.9 and free CJK faces
   poppler-utils                                                          # the tests read PDFs with pdftotext/pdffonts
   libgtest-dev python3 python3-openpyxl   # the tests read workbooks back with openpyxl
