@@ -26,7 +26,7 @@ std::shared_ptr<const Profile> BuildConfig::profile(const ReportEntry* entry) {
 ResolvedOutput BuildConfig::output(const PluginUse& use, const Profile& profile) {
   ResolvedOutput r;
   r.use = use;
-  r.plugin = host_.create_output(use.plugin);
+  r.plugin = host_.create_output(use.plugin, use.source);
   r.options = resolve_options(use.plugin, host_.info(PluginKind::output, use.plugin).options, use,
                               profile.plugin_options(use.plugin));
   std::string key = use.plugin;

@@ -2,6 +2,7 @@
 
 #include <nianbao/build_summary.hpp>
 #include <nianbao/hash.hpp>
+#include <nianbao/output_files.hpp>
 #include <nianbao/version.hpp>
 
 #include <unistd.h>
@@ -57,6 +58,7 @@ struct SummaryWriter::State {
 
 SummaryWriter::SummaryWriter(fs::path target, const Manifest& manifest, SummaryInfo info) : s_(std::make_unique<State>()) {
   s_->target = fs::absolute(target);
+  create_parent_folders(s_->target);
   s_->lines = s_->target.parent_path() / ("." + s_->target.filename().string() + ".reports-" + std::to_string(::getpid()));
   s_->out.open(s_->lines, std::ios::binary | std::ios::trunc);
   if (!s_->out) throw Error(ExitCode::cant_create, "cannot write the summary", {display_path(s_->target)});
@@ -146,21 +148,21 @@ std::string merge_summaries(const std::vector<fs::path>& files, ExitCode& exit) 
     ss << in.rdbuf();
     json j = json::parse(ss.str(), nullptr, false);
     if (j.is_discarded() || !j.is_object() || j.value("tool", "") != "nianbao" || !j.contains("reports"))
-      throw Error(ExitCode::data, "not a nianbao build summary (written by nianbao build --summary FILE)", {shown});
+      throw Error(ExitCode::usage, "not a nianbao build summary (written by nianbao build --summary FILE)", {shown});
     if (merged.is_null()) {
       merged = j;
       count = j["shard"].value("count", 1);
     } else {
       for (const char* k : {"manifest_sha256", "version"})
         if (j.value(k, "") != merged.value(k, ""))
-          throw Error(ExitCode::data, std::string("another build: its ") + k + " differs from " + display_path(files.front()) + "'s",
+          throw Error(ExitCode::usage, std::string("another build: its ") + k + " differs from " + display_path(files.front()) + "'s",
                       {shown});
       if (j["shard"].value("count", 1) != count)
-        throw Error(ExitCode::data, "cut into " + std::to_string(j["shard"].value("count", 1)) + " shards, not " + std::to_string(count),
+        throw Error(ExitCode::usage, "cut into " + std::to_string(j["shard"].value("count", 1)) + " shards, not " + std::to_string(count),
                     {shown});
     }
     int index = j["shard"].value("index", 0);
-    if (!shards.insert(index).second) throw Error(ExitCode::data, "shard " + std::to_string(index) + " is given twice", {shown});
+    if (!shards.insert(index).second) throw Error(ExitCode::usage, "shard " + std::to_string(index) + " is given twice", {shown});
     for (auto& r : j["reports"]) reports.push_back(r);
     duration = std::max(duration, j.value("duration_ms", 0.0));
     exit = worse(exit, static_cast<ExitCode>(j.value("exit_code", 0)));

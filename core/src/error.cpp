@@ -27,11 +27,12 @@ Error::Error(ExitCode code, const std::string& message, SourceLoc where)
 Error::~Error() = default;
 
 ExitCode worse(ExitCode a, ExitCode b) {
-  // Most serious first: a defect in the tool, then configuration that stops
-  // everything, then missing pieces, then bad data.
-  static constexpr std::array order = {ExitCode::software, ExitCode::config,  ExitCode::unavailable,
-                                       ExitCode::cant_create, ExitCode::io,   ExitCode::no_input,
-                                       ExitCode::temp_fail, ExitCode::usage,  ExitCode::data,
+  // The code tells a scheduler what to do first (docs/operations.md): what the
+  // operator must fix and no retry cures, then a defect (retry once), then what
+  // a retry may cure, then what only the agencies can fix.
+  static constexpr std::array order = {ExitCode::config,      ExitCode::unavailable, ExitCode::usage,
+                                       ExitCode::software,    ExitCode::cant_create, ExitCode::io,
+                                       ExitCode::temp_fail,   ExitCode::no_input,    ExitCode::data,
                                        ExitCode::ok};
   for (ExitCode c : order) {
     if (a == c || b == c) return c;

@@ -1,5 +1,7 @@
 #include <nianbao/output_files.hpp>
 
+#include <nianbao/manifest.hpp>
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -149,6 +151,13 @@ std::vector<fs::path> StagedFiles::targets() const {
   std::vector<fs::path> out;
   for (const auto& st : staged_) out.push_back(st.second);
   return out;
+}
+
+void create_parent_folders(const fs::path& file) {
+  fs::path parent = fs::absolute(file).parent_path();
+  std::error_code ec;
+  fs::create_directories(parent, ec);
+  if (ec) throw Error(ExitCode::cant_create, "cannot create the folder " + display_path(parent) + ": " + ec.message(), {file.string()});
 }
 
 void write_file_atomically(const fs::path& target, const std::string& bytes) {

@@ -54,7 +54,7 @@ struct Prepared {
 // An input plugin created and its options checked against its schema.
 Prepared prepare(PluginHost& host, const PluginUse& use) {
   Prepared p;
-  p.input = host.create_input(use.plugin);
+  p.input = host.create_input(use.plugin, use.source);
   p.options = resolve_options(use.plugin, host.info(PluginKind::input, use.plugin).options, use);
   p.use = &use;
   return p;

@@ -181,7 +181,7 @@ const PluginHost::Loaded& PluginHost::load_path(const fs::path& file_in, const P
 
 const PluginInfo& PluginHost::load_file(const fs::path& file) { return load_path(file, nullptr, nullptr).info; }
 
-const PluginHost::Loaded& PluginHost::load(PluginKind kind, const std::string& name) {
+const PluginHost::Loaded& PluginHost::load(PluginKind kind, const std::string& name, const SourceLoc& named_at) {
   std::string file = file_name_for(kind, name);
   std::vector<std::string> searched, available;
   for (const auto& d : dirs_) {
@@ -196,13 +196,18 @@ const PluginHost::Loaded& PluginHost::load(PluginKind kind, const std::string& n
   }
   std::sort(available.begin(), available.end());
   available.erase(std::unique(available.begin(), available.end()), available.end());
-  throw Error(ExitCode::unavailable,
+  // Nothing by that name is installed: the configuration names the wrong plugin
+  // (a typo, most often), which no retry and no reinstall fixes.
+  throw Error(ExitCode::config,
               std::string("no ") + to_string(kind) + " plugin '" + name + "'" + did_you_mean(name, available) +
                   " (looked for " + file + " in " + (searched.empty() ? "no directory" : join(searched, ", ")) +
-                  "; available " + to_string(kind) + " plugins: " + (available.empty() ? "none" : join(available, ", ")) + ")");
+                  "; available " + to_string(kind) + " plugins: " + (available.empty() ? "none" : join(available, ", ")) + ")",
+              named_at);
 }
 
-const PluginInfo& PluginHost::info(PluginKind kind, const std::string& name) { return load(kind, name).info; }
+const PluginInfo& PluginHost::info(PluginKind kind, const std::string& name, const SourceLoc& named_at) {
+  return load(kind, name, named_at).info;
+}
 
 void* PluginHost::create_raw(const Loaded& l) {
   void* raw = nullptr;
@@ -217,15 +222,15 @@ void* PluginHost::create_raw(const Loaded& l) {
   return raw;
 }
 
-std::shared_ptr<InputPlugin> PluginHost::create_input(const std::string& name) {
-  const Loaded& l = load(PluginKind::input, name);
+std::shared_ptr<InputPlugin> PluginHost::create_input(const std::string& name, const SourceLoc& named_at) {
+  const Loaded& l = load(PluginKind::input, name, named_at);
   auto* p = static_cast<InputPlugin*>(create_raw(l));
   // The deleter holds the library: it stays loaded while the object lives.
   return std::shared_ptr<InputPlugin>(p, [lib = l.lib, destroy = l.desc->destroy](InputPlugin* q) { destroy(q); });
 }
 
-std::shared_ptr<OutputPlugin> PluginHost::create_output(const std::string& name) {
-  const Loaded& l = load(PluginKind::output, name);
+std::shared_ptr<OutputPlugin> PluginHost::create_output(const std::string& name, const SourceLoc& named_at) {
+  const Loaded& l = load(PluginKind::output, name, named_at);
   auto* p = static_cast<OutputPlugin*>(create_raw(l));
   return std::shared_ptr<OutputPlugin>(p, [lib = l.lib, destroy = l.desc->destroy](OutputPlugin* q) { destroy(q); });
 }

@@ -3,6 +3,7 @@
 #include "cli_fixture.hpp"
 
 #include <nianbao/plugin.hpp>
+#include <nianbao/version.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -155,12 +156,22 @@ TEST_F(Cli, MissingDataFileIsNoInput) {
   EXPECT_TRUE(out_files().empty());
 }
 
-TEST_F(Cli, MissingPluginIsUnavailable) {
-  edit("manifest.yaml", "outputs: [text, xlsx, pdf]", "outputs: [html]");
+// A plugin name nothing provides is the manifest's mistake (78, at its place,
+// with a "did you mean"), not a broken installation (69).
+TEST_F(Cli, MisspelledPluginIsAConfigurationErrorWhereItIsWritten) {
+  edit("manifest.yaml", "outputs: [text, xlsx, pdf]", "outputs: [text, xslx]");
   Outcome r = run("build manifest.yaml");
-  EXPECT_EQ(r.rc, 69);
-  EXPECT_NE(r.err.find("no output plugin 'html'"), std::string::npos) << r.err;
+  EXPECT_EQ(r.rc, 78);
+  EXPECT_NE(r.err.find(position_of("manifest.yaml", "outputs: [text, xslx]", "xslx") +
+                       ": no output plugin 'xslx', did you mean 'xlsx'?"),
+            std::string::npos)
+      << r.err;
   EXPECT_TRUE(out_files().empty());
+  edit("manifest.yaml", "outputs: [text, xslx]", "outputs: [text]");
+  edit("manifest.yaml", "plugin: yaml", "plugin: yml");
+  r = run("build manifest.yaml");
+  EXPECT_EQ(r.rc, 78);
+  EXPECT_NE(r.err.find("no input plugin 'yml', did you mean 'yaml'?"), std::string::npos) << r.err;
 }
 
 TEST_F(Cli, PluginForAnotherAbiIsRefusedByName) {
@@ -200,13 +211,33 @@ TEST_F(Cli, OneBadReportDoesNotStopTheOthers) {
 
 TEST_F(Cli, UsageErrorsAndVersion) {
   EXPECT_EQ(run("frobnicate").rc, 64);
-  EXPECT_EQ(run("").rc, 64);
+  Outcome none = run("");
+  EXPECT_EQ(none.rc, 64);
+  EXPECT_NE(none.err.find("build"), std::string::npos) << "no command: the help, not a riddle\n" << none.err;
   Outcome v = run("--version");
   EXPECT_EQ(v.rc, 0);
-  EXPECT_NE(v.out.find("nianbao "), std::string::npos);
+  EXPECT_EQ(v.out, std::string("nianbao ") + NIANBAO_VERSION + "\n");
   Outcome h = run("--help");
   EXPECT_EQ(h.rc, 0);
   EXPECT_NE(h.out.find("check"), std::string::npos);
+}
+
+TEST_F(Cli, EverySubcommandHasHelp) {
+  for (std::string sub : {"build", "check", "plan", "summarize", "plugins", "config"}) {
+    Outcome h = run(sub + " --help");
+    EXPECT_EQ(h.rc, 0) << sub;
+    EXPECT_NE(h.out.find("Usage: nianbao " + sub), std::string::npos) << h.out;
+  }
+}
+
+TEST_F(Cli, AMisspeltCommandGetsADidYouMean) {
+  Outcome r = run("bulid manifest.yaml");
+  EXPECT_EQ(r.rc, 64);
+  EXPECT_NE(r.err.find("no command 'bulid', did you mean 'build'?"), std::string::npos) << r.err;
+  r = run("--plugin-dir . chekc manifest.yaml");
+  EXPECT_EQ(r.rc, 64);
+  EXPECT_NE(r.err.find("no command 'chekc', did you mean 'check'?"), std::string::npos) << r.err;
+  EXPECT_TRUE(out_files().empty());
 }
 
 TEST_F(Cli, InstalledTreeFindsItsPluginsAndForm) {

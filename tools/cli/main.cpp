@@ -9,6 +9,7 @@
 #include <nianbao/output_files.hpp>
 #include <nianbao/pipeline.hpp>
 #include <nianbao/plugin_host.hpp>
+#include <nianbao/text.hpp>
 #include <nianbao/version.hpp>
 
 #include <CLI/CLI.hpp>
@@ -16,6 +17,7 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <unistd.h>
@@ -60,6 +62,7 @@ int list_plugins(const std::vector<std::string>& extra_dirs) {
 int main(int argc, char** argv) {
   CLI::App app{"nianbao " NIANBAO_VERSION
                " — 政府信息公开工作年度报告: checks the data against the national format and writes the reports"};
+  app.name("nianbao");
   app.set_version_flag("--version", std::string("nianbao ") + NIANBAO_VERSION);
   app.require_subcommand(1);
   app.fallthrough();
@@ -112,9 +115,29 @@ int main(int argc, char** argv) {
   config->add_option("--report", report_id, "for this report (its id in the manifest) instead of the whole build");
   app.footer(
       "Exit codes: 0 ok, 64 usage, 65 data fails a rule or is not a number, 66 input missing, 69 plugin "
-      "unavailable, 70 internal error, 73 cannot create output, 74 I/O error, 75 temporary failure (retry), "
-      "78 configuration error.");
+      "refused, 70 internal error, 73 cannot create output, 74 I/O error, 75 temporary failure (retry), "
+      "78 configuration error. A build that meets several exits with the first of 78, 69, 64, 70, 73, 74, 75, 66, 65.");
 
+  // CLI11 says only "A subcommand is required" for a word it does not know:
+  // name the word and the command meant, and list the commands.
+  std::vector<std::string> commands;
+  for (const auto* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
+  for (int i = 1; i < argc; ++i) {
+    std::string word = argv[i];
+    if (word == "--plugin-dir") {
+      ++i;
+      continue;
+    }
+    if (word.empty() || word[0] == '-') continue;
+    if (std::find(commands.begin(), commands.end(), word) != commands.end()) break;
+    fmt::print(stderr, "nianbao: no command '{}'{} (commands: {}; nianbao --help tells more)\n", word,
+               did_you_mean(word, commands), fmt::join(commands, ", "));
+    return code(ExitCode::usage);
+  }
+  if (argc < 2) {
+    fmt::print(stderr, "{}", app.help());
+    return code(ExitCode::usage);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -160,7 +183,10 @@ int main(int argc, char** argv) {
       ExitCode worst = ExitCode::ok;
       std::string merged = merge_summaries(files, worst);
       if (merged_file.empty()) fmt::print("{}", merged);
-      else write_file_atomically(fs::absolute(merged_file), merged);
+      else {
+        create_parent_folders(merged_file);
+        write_file_atomically(fs::absolute(merged_file), merged);
+      }
       return code(worst);
     }
     flags.mode = *build ? Mode::build : Mode::check;

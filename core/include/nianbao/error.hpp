@@ -26,8 +26,10 @@ enum class ExitCode : int {
   config = 78,       // manifest, form or options are wrong
 };
 
-// The more serious of two outcomes, for a build that keeps going: a broken
-// tool or configuration outranks missing inputs, which outrank bad data.
+// The more serious of two outcomes, for a build that keeps going. From the most
+// serious: 78, 69, 64 (the operator must fix them; a retry cannot), 70 (a
+// defect: retry once), 73, 74, 75 (a retry may cure them), 66, 65 (the
+// agencies must fix them). docs/operations.md documents this order.
 NIANBAO_API ExitCode worse(ExitCode a, ExitCode b);
 
 struct NIANBAO_API SourceLoc {

@@ -51,6 +51,10 @@ class NIANBAO_API StagedFiles : public OutputFiles {
 // they were killed (their process is gone); returns how many.
 NIANBAO_API std::size_t remove_stale_temp_files(const std::filesystem::path& dir);
 
+// Creates the folders above a file the operator named (--summary, -o), so a
+// recipe need not make them first; Error(cant_create) says why it could not.
+NIANBAO_API void create_parent_folders(const std::filesystem::path& file);
+
 // Writes bytes to `target` through a temporary file and a rename.
 NIANBAO_API void write_file_atomically(const std::filesystem::path& target, const std::string& bytes);
 

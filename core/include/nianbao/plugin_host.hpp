@@ -2,7 +2,7 @@
 //
 // Usage:
 //   PluginHost host({exe_plugin_dir});
-//   std::shared_ptr<OutputPlugin> text = host.create_output("text");  // throws Error(unavailable)
+//   std::shared_ptr<OutputPlugin> text = host.create_output("text");  // throws Error (see info())
 //   for (auto& p : host.discover().plugins) …                          // nianbao plugins
 // A plugin is the file nianbao-<kind>-<name>.so in one of the directories.
 // Before any plugin code runs the host reads the file's symbol table: the entry
@@ -51,11 +51,13 @@ class NIANBAO_API PluginHost {
 
   const std::vector<std::filesystem::path>& dirs() const { return dirs_; }
 
-  // Loads (once) and describes the plugin; throws Error(ExitCode::unavailable)
-  // naming the file (or the directories searched) and the reason.
-  const PluginInfo& info(PluginKind kind, const std::string& name);
-  std::shared_ptr<InputPlugin> create_input(const std::string& name);
-  std::shared_ptr<OutputPlugin> create_output(const std::string& name);
+  // Loads (once) and describes the plugin. A name no plugin directory has is a
+  // configuration error (ExitCode::config) at `named_at`, the place that wrote
+  // it, with a "did you mean"; a plugin file that is there but refused (wrong
+  // ABI, damaged, create fails) is ExitCode::unavailable naming the file.
+  const PluginInfo& info(PluginKind kind, const std::string& name, const SourceLoc& named_at = {});
+  std::shared_ptr<InputPlugin> create_input(const std::string& name, const SourceLoc& named_at = {});
+  std::shared_ptr<OutputPlugin> create_output(const std::string& name, const SourceLoc& named_at = {});
 
   // Loads a plugin from an explicit file (tests, and `nianbao plugins`).
   const PluginInfo& load_file(const std::filesystem::path& file);
@@ -66,7 +68,7 @@ class NIANBAO_API PluginHost {
 
  private:
   struct Loaded;
-  const Loaded& load(PluginKind kind, const std::string& name);
+  const Loaded& load(PluginKind kind, const std::string& name, const SourceLoc& named_at);
   const Loaded& load_path(const std::filesystem::path& file, const PluginKind* kind, const std::string* name);
   void* create_raw(const Loaded& l);
 
