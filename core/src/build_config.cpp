@@ -17,6 +17,13 @@ std::shared_ptr<const Profile> BuildConfig::profile(const ReportEntry* entry) {
   std::vector<std::string> outputs;
   for (const auto& info : host_.discover().plugins)
     if (info.kind == PluginKind::output) outputs.push_back(info.name);
+  // A section whose plugin file is there but refused (damaged, another ABI)
+  // is the installation's fault (69, naming the file), not the profile's.
+  for (const auto& section : p->plugin_sections()) try {
+      host_.info(PluginKind::output, section, p->sections.at(section));
+    } catch (const Error& e) {
+      if (e.code() != ExitCode::config) throw;
+    }
   p->check_sections(outputs);
   for (const auto& section : p->plugin_sections())
     resolve_options(section, host_.info(PluginKind::output, section).options, PluginUse{}, p->plugin_options(section));

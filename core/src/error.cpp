@@ -18,11 +18,21 @@ static std::string with_location(const std::string& message, const SourceLoc& wh
   return where.known() ? where.str() + ": " + message : message;
 }
 
+// A safety net under quote_value(): whatever a message quotes, it stays readable
+// and bounded (a 20 MB key or cell is not echoed whole).
+static std::string bounded(const std::string& message) {
+  constexpr std::size_t limit = 4000;
+  if (message.size() <= limit) return message;
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  return message.substr(0, cut) + "…（消息过长，其余 " + std::to_string(message.size() - cut) + " 字节从略）";
+}
+
 Error::Error(ExitCode code, const std::string& message, SourceLoc where)
-    : std::runtime_error(with_location(message, where)),
+    : std::runtime_error(with_location(bounded(message), where)),
       code_(code),
       where_(std::move(where)),
-      message_(message) {}
+      message_(bounded(message)) {}
 
 Error::~Error() = default;
 

@@ -101,14 +101,23 @@ Cell Form::parse_cell(const std::string& key, const std::string& text, const Sou
   if (text.empty()) return Cell::blank(at);
   if (text == "na" || text == "NA" || text == "/") return Cell::not_applicable(at);
   bool amount = cell_type(key) == ValueType::amount;
-  auto d = Decimal::parse(text);
+  Decimal::ParseError why = Decimal::ParseError::syntax;
+  auto d = Decimal::parse(text, &why);
+  if (!d && why == Decimal::ParseError::too_large)
+    throw Error(ExitCode::data,
+                cell_label(key) + "：数值过大，实为 " + quote_value(text) + "（上限为 " + Decimal::max_text + "，请核对）", at);
+  if (!d && why == Decimal::ParseError::too_many_places)
+    throw Error(ExitCode::data,
+                cell_label(key) + "：小数位数过多，实为 " + quote_value(text) + "（最多 " + std::to_string(Decimal::max_places) +
+                    " 位小数）",
+                at);
   if (!d)
     throw Error(ExitCode::data,
-                cell_label(key) + "：" + (amount ? "应为非负数（万元，最多四位小数）" : "应为非负整数") + "，实为 \"" + text +
-                    "\"（未填写请留空，不适用请写 na）",
+                cell_label(key) + "：" + (amount ? "应为非负数（万元）" : "应为非负整数") + "，实为 " + quote_value(text) +
+                    "（未填写请留空，不适用请写 na）",
                 at);
-  if (d->negative()) throw Error(ExitCode::data, cell_label(key) + "：不能为负数，实为 " + text, at);
-  if (!amount && !d->is_integer()) throw Error(ExitCode::data, cell_label(key) + "：件数应为整数，实为 " + text, at);
+  if (d->negative()) throw Error(ExitCode::data, cell_label(key) + "：不能为负数，实为 " + quote_value(text), at);
+  if (!amount && !d->is_integer()) throw Error(ExitCode::data, cell_label(key) + "：件数应为整数，实为 " + quote_value(text), at);
   return Cell::number(*d, at);
 }
 
@@ -116,7 +125,7 @@ int Form::parse_year(const std::string& text, const SourceLoc& at) const {
   int v = 0;
   bool digits = text.size() == 4 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (digits) v = std::stoi(text);
-  if (!digits || v < 2000 || v > 2100) throw Error(ExitCode::data, "年度（year）应为四位年份，如 2023，实为 \"" + text + "\"", at);
+  if (!digits || v < 2000 || v > 2100) throw Error(ExitCode::data, "年度（year）应为四位年份，如 2023，实为 " + quote_value(text), at);
   return v;
 }
 

@@ -36,7 +36,7 @@ OptionValue Options::parse_value(const OptionSpec& spec, const std::string& text
       // Plain decimal notation only (10.5, 28.9): what a profile author writes.
       auto d = Decimal::parse(text);
       if (!d) throw Error(ExitCode::config, "option '" + spec.name + "' takes a number such as 10.5, not '" + text + "'", where);
-      v.number = static_cast<double>(d->units()) / 10000.0;
+      v.number = d->to_double();
       break;
     }
     case OptionType::boolean:

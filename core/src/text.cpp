@@ -223,3 +223,18 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
 }
 
 }  // namespace nianbao
+
+namespace nianbao {
+
+std::string quote_value(std::string_view value, std::size_t max_chars) {
+  std::size_t chars = 0, cut = value.size();
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    if ((static_cast<unsigned char>(value[i]) & 0xC0) == 0x80) continue;  // inside a character
+    if (chars == max_chars) cut = i;
+    ++chars;
+  }
+  if (chars <= max_chars) return "“" + std::string(value) + "”";
+  return "“" + std::string(value.substr(0, cut)) + "…”（共 " + std::to_string(chars) + " 字）";
+}
+
+}  // namespace nianbao

@@ -1,17 +1,100 @@
-#include <nianbao/text.hpp>
 #include <nianbao/yaml_source.hpp>
 
+#include <nianbao/text.hpp>
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <vector>
 
 namespace nianbao {
+
+namespace {
+
+// Messages for the agencies' data files in Chinese, for the operator's
+// configuration in English.
+std::string say(ExitCode code, const std::string& zh, const std::string& en) { return code == ExitCode::data ? zh : en; }
+
+// A first pass over the parser's events, before any tree is built: refuses
+// what would take unbounded time or stack — nesting deeper than any form
+// needs, and aliases that expand past a node budget ("billion laughs": ten
+// lines that stand for 10^10 nodes) — at the place where it happens.
+class Guard : public YAML::EventHandler {
+ public:
+  Guard(const YamlFile& f, ExitCode code) : file_(f), code_(code) {}
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t a) override { leaf(m, a); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t a, const std::string&) override { leaf(m, a); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t a) override {
+    add(m, a < sizes_.size() ? sizes_[a] : 1);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a, YAML::EmitterStyle::value) override { open(m, a); }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a, YAML::EmitterStyle::value) override { open(m, a); }
+  void OnMapEnd() override { close(); }
+
+ private:
+  void add(const YAML::Mark& m, std::uint64_t n) {
+    nodes_ += n;
+    if (nodes_ > YamlFile::max_nodes)
+      throw Error(code_,
+                  say(code_,
+                      "YAML 别名（*）展开后节点过多（超过 " + std::to_string(YamlFile::max_nodes) +
+                          " 个），疑似恶意文件；请直接写出各项，不要层层引用别名",
+                      "more than " + std::to_string(YamlFile::max_nodes) +
+                          " nodes once YAML aliases (*) are expanded: refused (write the values out instead)"),
+                  file_.loc_of_mark(m));
+  }
+  void remember(YAML::anchor_t a, std::uint64_t size) {
+    if (a == 0) return;
+    if (sizes_.size() <= a) sizes_.resize(a + 1, 1);
+    sizes_[a] = size;
+  }
+  void leaf(const YAML::Mark& m, YAML::anchor_t a) {
+    add(m, 1);
+    remember(a, 1);
+  }
+  void open(const YAML::Mark& m, YAML::anchor_t a) {
+    add(m, 1);
+    if (open_.size() >= static_cast<std::size_t>(YamlFile::max_depth))
+      throw Error(code_,
+                  say(code_, "YAML 嵌套超过 " + std::to_string(YamlFile::max_depth) + " 层，报表数据不会这样深",
+                      "nested more than " + std::to_string(YamlFile::max_depth) + " levels deep: no nianbao file is"),
+                  file_.loc_of_mark(m));
+    open_.push_back({a, nodes_ - 1});
+  }
+  void close() {
+    if (open_.empty()) return;
+    auto [a, start] = open_.back();
+    open_.pop_back();
+    remember(a, nodes_ - start);
+  }
+
+  const YamlFile& file_;
+  ExitCode code_;
+  std::uint64_t nodes_ = 0;
+  std::vector<std::uint64_t> sizes_;  // expanded size of each anchored node
+  std::vector<std::pair<YAML::anchor_t, std::uint64_t>> open_;
+};
+
+}  // namespace
 
 YamlFile YamlFile::load(const std::filesystem::path& file, const std::string& display, ExitCode syntax_code) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec))
     throw Error(ExitCode::no_input,
                 std::filesystem::exists(file, ec) ? "not a regular file" : "file not found", {display});
+  if (std::filesystem::file_size(file, ec) > max_bytes && !ec)
+    throw Error(syntax_code,
+                say(syntax_code, "文件过大（超过 " + std::to_string(max_bytes >> 20) + " MB），不是一份报表数据",
+                    "larger than " + std::to_string(max_bytes >> 20) + " MB: refused"),
+                {display});
   std::ifstream in(file, std::ios::binary);
   if (!in) throw Error(ExitCode::no_input, "cannot be read", {display});
   std::ostringstream ss;
@@ -31,18 +114,47 @@ YamlFile YamlFile::parse(const std::string& raw, const std::string& display, Exi
     f.lines_.push_back(text.substr(pos, nl - pos));
     pos = nl + 1;
   }
-  if (!valid_utf8(text)) {
-    for (std::size_t i = 0; i < f.lines_.size(); ++i)
-      if (!valid_utf8(f.lines_[i]))
-        throw Error(syntax_code, "not valid UTF-8 text (save the file as UTF-8)",
-                    {display, static_cast<int>(i + 1), 0});
-  }
+  f.check_characters(syntax_code);
   try {
+    std::istringstream events(text);
+    YAML::Parser parser(events);
+    Guard guard(f, syntax_code);
+    while (parser.HandleNextDocument(guard)) {
+    }
     f.root_ = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    throw Error(syntax_code, "YAML syntax error: " + e.msg, f.loc_of_mark(e.mark));
+    throw Error(syntax_code, say(syntax_code, "YAML 格式错误：", "YAML syntax error: ") + e.msg, f.loc_of_mark(e.mark));
   }
   return f;
+}
+
+// What yaml-cpp would misreport ("scanning hex number" for a NUL, on another
+// line), said here with the line and the column in characters.
+void YamlFile::check_characters(ExitCode code) const {
+  for (std::size_t i = 0; i < lines_.size(); ++i) {
+    std::string_view line = lines_[i];
+    int column = 1;
+    for (std::size_t b = 0; b < line.size();) {
+      unsigned char c = static_cast<unsigned char>(line[b]);
+      std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+      if (len == 0 || b + len > line.size() || !valid_utf8(line.substr(b, len)))
+        throw Error(code,
+                    say(code, "不是 UTF-8 文本（请将文件另存为 UTF-8 编码）",
+                        "not valid UTF-8 text (save the file as UTF-8)"),
+                    {display_, static_cast<int>(i + 1), column});
+      bool control = (c < 0x20 && c != '\t' && c != '\r') || c == 0x7f;
+      if (control) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "U+%04X", c);
+        throw Error(code,
+                    say(code, std::string("含有控制字符 ") + hex + (c == 0 ? "（NUL），这不像是文本文件" : "，请删去"),
+                        std::string("control character ") + hex + (c == 0 ? " (NUL): is this a text file?" : ": remove it")),
+                    {display_, static_cast<int>(i + 1), column});
+      }
+      b += len;
+      ++column;
+    }
+  }
 }
 
 SourceLoc YamlFile::loc_of_mark(const YAML::Mark& m) const {

@@ -210,7 +210,7 @@ class TableReader {
       if (!t_.has_cell(rk, cm.col)) {
         if (text.empty()) continue;
         throw Error(ExitCode::data,
-                    t_.title + "：“" + t_.row(rk)->label + "”没有“" + t_.column(cm.col)->label + "”这一项，实为 " + text,
+                    t_.title + "：“" + t_.row(rk)->label + "”没有“" + t_.column(cm.col)->label + "”这一项，实为 " + nianbao::quote_value(text),
                     file_.at(f));
       }
       std::string key = t_.key + "." + rk + "." + cm.col;
@@ -329,7 +329,7 @@ class RosterReader {
         (name == "signature.name" ? sig->name : sig->date) = value;
         int y, m, d;
         if (name == "signature.date" && !nianbao::parse_iso_date(value, y, m, d))
-          throw Error(ExitCode::data, "落款日期应写作 2024-01-20，实为 \"" + value + "\"", at);
+          throw Error(ExitCode::data, "落款日期应写作 2024-01-20，实为 " + nianbao::quote_value(value), at);
       } else if (name.rfind("text.", 0) == 0) {
         if (!value.empty()) r.texts[name.substr(5)] = text_or_file(value, at);
       } else if (name.rfind("contact.", 0) == 0) {

@@ -105,7 +105,7 @@ class YamlInput : public nianbao::InputPlugin {
     s.date = scalar(f, n["date"], "落款日期（signature.date）");
     int y = 0, m = 0, d = 0;
     if (!nianbao::parse_iso_date(s.date, y, m, d))
-      f.fail(n["date"], "落款日期应写作 2024-01-20，实为 \"" + s.date + "\"", kData);
+      f.fail(n["date"], "落款日期应写作 2024-01-20，实为 " + nianbao::quote_value(s.date), kData);
     r.signature = s;
   }
 

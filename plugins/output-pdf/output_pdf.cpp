@@ -207,10 +207,20 @@ void check_options(const nianbao::Options& o) {
     std::string origin = v.from_default ? " (its default)" : "";
     throw Error(ExitCode::config, "pdf option " + std::string(option) + origin + ": " + why, v.source);
   };
-  if (o.number("margin_left") < 0 || (o.number("margin_left") + o.number("text_width")) * kMm > kPageW + 0.01)
-    fail("text_width", "the text block does not fit an A4 page across (margin_left + text_width ≤ 210 mm)");
-  if (o.number("margin_top") < 0 || (o.number("margin_top") + o.number("text_height")) * kMm > kPageH + 0.01)
-    fail("text_height", "the text block does not fit an A4 page down (margin_top + text_height ≤ 297 mm)");
+  // A margin and the block beside it must fit the page together: blame the
+  // one the user wrote (the other is then a default), else the margin.
+  auto fit = [&](const char* margin, const char* block, int page_mm) {
+    double m = o.number(margin), b = o.number(block);
+    std::string page = std::to_string(page_mm) + " mm";
+    if (m < 0 || m >= page_mm) fail(margin, "must be at least 0 and less than " + page + ", not " + o.string(margin));
+    if (m + b > page_mm + 0.001) {
+      const char* blamed = o.get(margin).from_default && !o.get(block).from_default ? block : margin;
+      fail(blamed, std::string("the text block does not fit the A4 page: ") + margin + " + " + block + " = " +
+                       o.string(margin) + " + " + o.string(block) + " mm, more than " + page);
+    }
+  };
+  fit("margin_left", "text_width", 210);
+  fit("margin_top", "text_height", 297);
   if (o.number("text_width") < 36) fail("text_width", "the text block must be at least 36 mm wide");
   if (o.number("text_height") < 36) fail("text_height", "the text block must be at least 36 mm high");
   for (const char* size : {"title_size", "body_size", "line_pitch", "table_size", "page_number_size"})
@@ -218,14 +228,36 @@ void check_options(const nianbao::Options& o) {
   const std::string& fmt = o.string("page_number_format");
   for (std::size_t i = fmt.find('{'); i != std::string::npos; i = fmt.find('{', i + 1))
     if (fmt.compare(i, 3, "{n}") != 0) fail("page_number_format", "the only field is {n}, the page number: \"" + fmt + "\"");
+  std::vector<std::shared_ptr<const pdf_output::TrueTypeFace>> fallbacks;
   for (const char* option : kFontOptions) {
     if (std::string(option) != "fallback_fonts" && font_list(o, option).size() != 1)
       fail(option, "names one font file (a .ttf, or a .ttc with #face); fallbacks go in fallback_fonts");
     try {
-      for (const auto& spec : font_list(o, option)) pdf_output::load_face(spec);
+      for (const auto& spec : font_list(o, option)) {
+        auto face = pdf_output::load_face(spec);
+        if (std::string(option) == "fallback_fonts") fallbacks.push_back(face);
+      }
     } catch (const Error& e) {
       fail(option, e.message());
     }
+  }
+  // Every report sets these characters (headings, table labels, digits): a
+  // face without them — a Latin-only font — would fail every report at
+  // build time, so it is refused here, once, before anything is built.
+  static const std::u32string essentials = nianbao::to_u32("一二三四五六总体情况政府信息公开申请行政复议诉讼年度报告件0123456789");
+  for (const char* option : kFontOptions) {
+    if (std::string(option) == "fallback_fonts") continue;
+    auto face = pdf_output::load_face(font_list(o, option).front());
+    std::u32string missing;
+    for (char32_t c : essentials) {
+      bool covered = face->glyph(c) != 0;
+      for (const auto& f : fallbacks) covered = covered || f->glyph(c) != 0;
+      if (!covered) missing += c;
+    }
+    if (!missing.empty())
+      fail(option, "the font has no glyph for " + std::to_string(missing.size()) + " of the characters every report uses (" +
+                       nianbao::to_utf8(missing.substr(0, 12)) + (missing.size() > 12 ? "…" : "") +
+                       "): name a Chinese font, or add one to fallback_fonts");
   }
 }
 

@@ -193,7 +193,7 @@ class XlsxOutput : public nianbao::OutputPlugin {
       if (e->year) worksheet_write_number(ws, r, c++, e->year, f.integer);
       else worksheet_write_blank(ws, r, c++, f.text);
       for (std::size_t i = 0; i < rq.form.summary.size(); ++i, ++c) {
-        if (i < e->values.size() && e->values[i]) worksheet_write_number(ws, r, c, std::stod(e->values[i]->str()), f.integer);
+        if (i < e->values.size() && e->values[i]) worksheet_write_number(ws, r, c, e->values[i]->to_double(), f.integer);
         else worksheet_write_blank(ws, r, c, f.text);
       }
       worksheet_write_string(ws, r, c++, verdict.c_str(), f.text);
@@ -276,7 +276,7 @@ class XlsxOutput : public nianbao::OutputPlugin {
                                     static_cast<lxw_col_t>(col + c.colspan - 1), number ? "" : c.text.c_str(), f),
               "merge");
       // The first cell of a merged range may be overwritten with a number.
-      if (number) worksheet_write_number(ws, row, col, std::stod(number->str()), f);
+      if (number) worksheet_write_number(ws, row, col, number->to_double(), f);
       else if (!merged && c.text.empty()) worksheet_write_blank(ws, row, col, f);
       else if (!merged) worksheet_write_string(ws, row, col, c.text.c_str(), f);
     }

@@ -17,20 +17,23 @@ Decimal must_parse(const std::string& s) {
 }  // namespace
 
 TEST(Decimal, ParsesPlainNotationAndPrintsItBack) {
-  for (const char* s : {"0", "12", "59237.2449", "0.5", "1.50", "100.0", "0.0001"}) {
+  for (const char* s : {"0", "12", "59237.2449", "0.5", "1.50", "100.0", "0.0001", "1234.567891", "0.000000000001",
+                        "999999999999.999999999999"}) {
     auto d = Decimal::parse(s);
     ASSERT_TRUE(d.has_value()) << s;
     EXPECT_EQ(d->str(), s);
   }
+  EXPECT_EQ(must_parse("007").str(), "7");
 }
 
-TEST(Decimal, KeepsValueInTenThousandths) {
-  EXPECT_EQ(must_parse("0").units(), 0);
-  EXPECT_EQ(must_parse("12").units(), 120000);
-  EXPECT_EQ(must_parse("59237.2449").units(), 592372449);
-  EXPECT_EQ(must_parse("0.5").units(), 5000);
-  EXPECT_EQ(must_parse("12").integer_part(), 12);
-  EXPECT_EQ(must_parse("59237.2449").integer_part(), 59237);
+// Published reports give 万元 to the 分: six places, kept exactly as written.
+TEST(Decimal, KeepsSixPlacesAmountsExactly) {
+  Decimal d = must_parse("1234.567891");
+  EXPECT_EQ(d.places(), 6);
+  EXPECT_EQ(d.integer_part(), 1234);
+  EXPECT_EQ((d + must_parse("0.000009")).str(), "1234.567900");
+  EXPECT_EQ(d - must_parse("1234.567890"), must_parse("0.000001"));
+  EXPECT_NE(d, must_parse("1234.56789"));
 }
 
 TEST(Decimal, RemembersPlacesWritten) {
@@ -43,18 +46,34 @@ TEST(Decimal, RemembersPlacesWritten) {
 }
 
 TEST(Decimal, RejectsAnythingButPlainNotation) {
-  for (const char* s : {"1e3", "1,234", "", ".", "1.", ".5", "1.23456", "abc", "12a", "1.2.3", " 1", "1 ", "-",
+  for (const char* s : {"1e3", "1,234", "", ".", "1.", ".5", "abc", "12a", "1.2.3", " 1", "1 ", "-",
                         "１２", "0x10", "1..2"}) {
-    EXPECT_FALSE(Decimal::parse(s).has_value()) << "should refuse: \"" << s << "\"";
+    Decimal::ParseError why = Decimal::ParseError::too_large;
+    EXPECT_FALSE(Decimal::parse(s, &why).has_value()) << "should refuse: \"" << s << "\"";
+    EXPECT_EQ(why, Decimal::ParseError::syntax) << s;
   }
 }
 
-TEST(Decimal, RejectsOverflow) {
-  EXPECT_FALSE(Decimal::parse("9223372036854775807").has_value());
-  EXPECT_FALSE(Decimal::parse("99999999999999999999999").has_value());
-  EXPECT_FALSE(Decimal::parse("-9223372036854775808").has_value());
-  // A large but representable amount still parses exactly.
-  EXPECT_EQ(must_parse("12345678901.2345").str(), "12345678901.2345");
+TEST(Decimal, SaysWhenANumberIsTooLargeOrTooPrecise) {
+  Decimal::ParseError why = Decimal::ParseError::syntax;
+  EXPECT_FALSE(Decimal::parse("1000000000000", &why).has_value());
+  EXPECT_EQ(why, Decimal::ParseError::too_large);
+  EXPECT_FALSE(Decimal::parse("99999999999999999999999", &why).has_value());
+  EXPECT_EQ(why, Decimal::ParseError::too_large);
+  EXPECT_FALSE(Decimal::parse("-9223372036854775808", &why).has_value());
+  EXPECT_EQ(why, Decimal::ParseError::too_large);
+  EXPECT_FALSE(Decimal::parse("1.0000000000001", &why).has_value());
+  EXPECT_EQ(why, Decimal::ParseError::too_many_places);
+  EXPECT_EQ(must_parse(Decimal::max_text).str(), Decimal::max_text);
+  EXPECT_EQ(must_parse("0000000000000000012").str(), "12");  // leading zeros are not size
+}
+
+// Sums of the largest values the form takes stay exact: no wrap to negative.
+TEST(Decimal, SumsOfTheLargestValuesStayExact) {
+  Decimal big = must_parse(Decimal::max_text), sum;
+  for (int i = 0; i < 12; ++i) sum = sum + big;
+  EXPECT_EQ(sum.str(), "11999999999988");
+  EXPECT_FALSE(sum.negative());
 }
 
 TEST(Decimal, SumsAreExactAndKeepTheMostPlaces) {

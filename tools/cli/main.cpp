@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
   build->add_option("manifest", manifest, "the manifest (manifest.yaml)")->required();
   build->add_flag("--write-invalid", flags.write_invalid, "write outputs even when a rule with severity error fails (drafts)");
   build->add_option("-j,--jobs", flags.jobs, "reports built at once, each in a worker process (default: the number of cores)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 1024));
   build->add_flag("--force", flags.force, "rebuild every report, also those unchanged since their last good build");
   auto* fail_fast = build->add_flag("--fail-fast", flags.fail_fast, "stop at the first report that fails");
   bool keep_going = false;
@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
   auto* check = app.add_subcommand("check", "check every report of MANIFEST against the form's rules; write nothing");
   check->add_option("manifest", manifest, "the manifest (manifest.yaml)")->required();
   check->add_flag("--json", flags.json, "print the findings as a JSON array");
-  check->add_option("-j,--jobs", flags.jobs, "reports checked at once (default: the number of cores)")->check(CLI::PositiveNumber);
+  check->add_option("-j,--jobs", flags.jobs, "reports checked at once (default: the number of cores)")->check(CLI::Range(1, 1024));
   bool plan_json_flag = false;
   auto* plan = app.add_subcommand("plan", "list the work items of MANIFEST in their stable order, with their shards");
   plan->add_option("manifest", manifest, "the manifest (manifest.yaml)")->required();

@@ -4,6 +4,7 @@
 //   display_width("官坡镇 2023")          // 11: a CJK character takes two terminal columns
 //   wrap_lines(text, 40, display_width) // ICU line breaking: no line starts with ，。、
 //   nearest("ouputs", {"outputs", "reports"})  // "outputs", for "did you mean"
+//   quote_value(cell_text)                 // “12a” — long values cut: “1111…”（共 20000000 字）
 #pragma once
 #include <nianbao/api.hpp>
 
@@ -41,6 +42,9 @@ NIANBAO_API std::string did_you_mean(std::string_view word, const std::vector<st
 // half-width brackets, colons and digits become one), no white space or line
 // breaks, case folded. "(一) 予以公开" and "（一）予以公开" compare equal.
 NIANBAO_API std::string normalize_label(std::string_view utf8);
+// A value quoted in a message: “value”, or its first `max_chars` characters
+// and how long it was, so a 20 MB cell is not echoed whole.
+NIANBAO_API std::string quote_value(std::string_view value, std::size_t max_chars = 40);
 // "a, b, c"
 NIANBAO_API std::string join(const std::vector<std::string>& items, std::string_view sep);
 

@@ -5,13 +5,16 @@
 //   SourceLoc at = f.loc(f.root()["reports"]);    // line and column in characters
 //   f.check_keys(node, {"id", "inputs", "outputs"}, "report");    // unknown / duplicate keys
 // yaml-cpp counts columns in bytes and accepts duplicate keys; this wrapper
-// reports characters and refuses duplicates.
+// reports characters and refuses duplicates. It also refuses, in bounded time,
+// alias bombs, deep nesting, control characters and invalid UTF-8, each at its
+// line and column.
 #pragma once
 #include <nianbao/api.hpp>
 #include <nianbao/error.hpp>
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -20,6 +23,13 @@ namespace nianbao {
 
 class NIANBAO_API YamlFile {
  public:
+  // Bounds on what a file may cost to read, far above any real manifest,
+  // profile or report: larger, deeper or alias-expanded past these, a file is
+  // refused at the place it happens (a syntax error of `syntax_code`).
+  static constexpr std::uintmax_t max_bytes = 64u << 20;
+  static constexpr int max_depth = 64;
+  static constexpr std::uint64_t max_nodes = 2000000;
+
   // `display` is the name used in messages. Missing file → ExitCode::no_input;
   // syntax error → `syntax_code` (config for manifests and forms, data for data files).
   static YamlFile load(const std::filesystem::path& file, const std::string& display,
@@ -51,6 +61,7 @@ class NIANBAO_API YamlFile {
   void require_seq(const YAML::Node& n, const std::string& what, ExitCode code = ExitCode::config) const;
 
  private:
+  void check_characters(ExitCode code) const;
   std::string display_;
   std::vector<std::string> lines_;
   YAML::Node root_;
