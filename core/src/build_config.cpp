@@ -33,20 +33,16 @@ std::shared_ptr<const Profile> BuildConfig::profile(const ReportEntry* entry) {
 ResolvedOutput BuildConfig::output(const PluginUse& use, const Profile& profile) {
   ResolvedOutput r;
   r.use = use;
-  r.plugin = host_.create_output(use.plugin, use.source);
-  r.options = resolve_options(use.plugin, host_.info(PluginKind::output, use.plugin).options, use,
+  r.options = resolve_options(use.plugin, host_.info(PluginKind::output, use.plugin, use.source).options, use,
                               profile.plugin_options(use.plugin));
   std::string key = use.plugin;
   for (const auto& [k, v] : r.options.all()) key += "\n" + k + "=" + v.text;
   if (checked_.insert(key).second) {
     try {
-      r.plugin->check(r.options);
-    } catch (const Error&) {
+      host_.check_output(use.plugin, r.options, use.source);  // in a child process: plugin code
+    } catch (...) {
       checked_.erase(key);
       throw;
-    } catch (const std::exception& e) {
-      checked_.erase(key);
-      throw Error(ExitCode::software, "output plugin '" + use.plugin + "' failed checking its options: " + e.what());
     }
   }
   return r;
@@ -77,7 +73,7 @@ std::shared_ptr<const EntryConfig> BuildConfig::resolve(const ReportEntry* entry
 ResolvedOutput BuildConfig::resolve_summary(const PluginUse& use) {
   std::shared_ptr<const Profile> p = profile(nullptr);
   ResolvedOutput r = output(use, *p);
-  if (!r.plugin->writes_summary())
+  if (!host_.info(PluginKind::output, use.plugin, use.source).writes_summary)
     throw Error(ExitCode::config, "output plugin '" + use.plugin + "' writes no summary for a whole build", use.source);
   return r;
 }

@@ -27,6 +27,11 @@ Sha256& Sha256::add(std::string_view bytes) {
   return *this;
 }
 
+Sha256& Sha256::add_raw(std::string_view bytes) {
+  EVP_DigestUpdate(s_->ctx, bytes.data(), bytes.size());
+  return *this;
+}
+
 namespace {
 std::string to_hex(const unsigned char* d, unsigned n) {
   static const char* digits = "0123456789abcdef";

@@ -76,5 +76,6 @@ void OutputPlugin::write_summary(const SummaryRequest&, OutputFiles&) {
   throw Error(ExitCode::config, "this output plugin writes no summary for a whole build");
 }
 OutputFiles::~OutputFiles() = default;
+InputFiles::~InputFiles() = default;
 
 }  // namespace nianbao

@@ -2,9 +2,15 @@
 #include <nianbao/text.hpp>
 #include <nianbao_paths.hpp>
 
+#include "build/workers.hpp"
 #include "elf_symbols.hpp"
+#include "result_json.hpp"
 
 #include <boost/dll/shared_library.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
 
 #include <algorithm>
 #include <set>
@@ -31,7 +37,8 @@ fs::path executable_dir() {
 fs::path default_plugin_dir() { return (executable_dir() / NIANBAO_REL_PLUGINS).lexically_normal(); }
 fs::path default_data_dir() { return (executable_dir() / NIANBAO_REL_DATA).lexically_normal(); }
 
-PluginHost::PluginHost(std::vector<fs::path> dirs) : dirs_(std::move(dirs)) {}
+PluginHost::PluginHost(std::vector<fs::path> dirs, PluginIsolation isolation)
+    : dirs_(std::move(dirs)), isolation_(isolation), owner_pid_(::getpid()) {}
 PluginHost::~PluginHost() = default;
 
 static std::string file_name_for(PluginKind kind, const std::string& name) {
@@ -105,6 +112,126 @@ static std::string describe(const nianbao_plugin_descriptor& d, PluginInfo& info
   return "";
 }
 
+void PluginHost::load_here(const fs::path& file, Loaded& l) {
+  l.info.file = file;
+  auto refuse = [&](const std::string& why) { l.refusal = why; };
+  const std::string symbol = NIANBAO_PLUGIN_SYMBOL_PREFIX + std::to_string(NIANBAO_PLUGIN_ABI_VERSION);
+  // 1. The symbol table, read from the file: no plugin code runs yet.
+  std::vector<std::string> symbols;
+  try {
+    symbols = detail::elf_exported_symbols(file);
+  } catch (const std::exception& e) {
+    refuse(std::string("not a loadable shared library for this machine (") + e.what() + ")");
+  }
+  if (l.refusal.empty() && std::find(symbols.begin(), symbols.end(), symbol) == symbols.end()) {
+    auto other = std::find_if(symbols.begin(), symbols.end(),
+                              [](const std::string& s) { return s.rfind(NIANBAO_PLUGIN_SYMBOL_PREFIX, 0) == 0; });
+    if (other != symbols.end())
+      refuse("built for plugin ABI " + other->substr(sizeof(NIANBAO_PLUGIN_SYMBOL_PREFIX) - 1) +
+             ", this nianbao loads ABI " + std::to_string(NIANBAO_PLUGIN_ABI_VERSION) +
+             "; rebuild the plugin against this nianbao's headers");
+    else
+      refuse("exports no " + symbol + " entry point: not a nianbao plugin");
+  }
+  // 2. Load with every symbol resolved now, so a missing one fails here.
+  if (l.refusal.empty()) {
+    try {
+      l.lib = std::make_shared<boost::dll::shared_library>(
+          file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+      l.desc = &l.lib->get<const nianbao_plugin_descriptor>(symbol);
+    } catch (const std::exception& e) {
+      // Boost wraps the dlerror text in its own words and appends a stale
+      // errno text; keep only what dlerror said, without the path.
+      std::string what = e.what();
+      const std::string tag = "dlerror system message: ";
+      if (auto p = what.find(tag); p != std::string::npos) {
+        what = what.substr(p + tag.size());
+        if (auto close = what.rfind(')'); close != std::string::npos) what = what.substr(0, close);
+        if (what.rfind(file.string() + ": ", 0) == 0) what = what.substr(file.string().size() + 2);
+      }
+      refuse("cannot be loaded: " + what);
+      l.lib.reset();
+    }
+  }
+  // 3. The descriptor's own declarations.
+  if (l.refusal.empty()) {
+    std::string why = describe(*l.desc, l.info);
+    if (!why.empty()) refuse(why);
+  }
+  PluginKind fk;
+  std::string fname;
+  if (l.refusal.empty() && parse_file_name(file, fk, fname) && (fk != l.info.kind || fname != l.info.name))
+    refuse(std::string("its file name says ") + to_string(fk) + " plugin '" + fname + "' but it declares " +
+           to_string(l.info.kind) + " plugin '" + l.info.name + "'");
+  // 4. What an output plugin offers beyond its descriptor. A plugin whose
+  // create() fails is refused where it is created, for the reports that need it.
+  if (l.refusal.empty() && l.info.kind == PluginKind::output) try {
+      void* raw = l.desc->create();
+      if (raw) {
+        l.info.writes_summary = static_cast<OutputPlugin*>(raw)->writes_summary();
+        l.desc->destroy(raw);
+      }
+    } catch (...) {
+    }
+  if (!l.refusal.empty()) {
+    l.desc = nullptr;
+    l.lib.reset();
+  }
+}
+
+// The plugin loaded in a child process, which reports what it found: a
+// plugin that crashes or hangs while loading (its static constructors run
+// then) is refused, and the build process never maps it.
+void PluginHost::probe(const fs::path& file, Loaded& l) {
+  detail::WorkerFailure failure;
+  auto text = detail::run_in_child(
+      [&] {
+        Loaded here;
+        load_here(file, here);
+        nlohmann::json options = nlohmann::json::array();
+        for (const auto& o : here.info.options)
+          options.push_back({{"name", o.name}, {"type", static_cast<int>(o.type)}, {"default", o.default_value},
+                             {"choices", o.choices}, {"help", o.help}});
+        return nlohmann::json{{"refusal", here.refusal},
+                              {"kind", static_cast<int>(here.info.kind)},
+                              {"name", here.info.name},
+                              {"version", here.info.version},
+                              {"description", here.info.description},
+                              {"writes_summary", here.info.writes_summary},
+                              {"options", options}}
+            .dump();
+      },
+      kProbeSeconds, failure);
+  l.info.file = file;
+  if (!text) {
+    l.refusal = failure.timed_out ? "did not finish loading within " + std::to_string(static_cast<int>(kProbeSeconds)) + " s"
+                                  : detail::describe(failure) + " while being loaded";
+    return;
+  }
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    l.refusal = "could not be described while being loaded";
+    return;
+  }
+  l.refusal = j.value("refusal", "");
+  l.info.kind = static_cast<PluginKind>(j.value("kind", 0));
+  l.info.name = j.value("name", "");
+  l.info.version = j.value("version", "");
+  l.info.description = j.value("description", "");
+  l.info.writes_summary = j.value("writes_summary", false);
+  for (const auto& o : j.value("options", nlohmann::json::array())) {
+    OptionSpec spec;
+    spec.name = o.value("name", "");
+    spec.type = static_cast<OptionType>(o.value("type", 0));
+    spec.default_value = o.value("default", "");
+    spec.choices = o.value("choices", std::vector<std::string>{});
+    spec.help = o.value("help", "");
+    l.info.options.push_back(std::move(spec));
+  }
+}
+
+bool PluginHost::isolated() const { return isolation_ == PluginIsolation::child && ::getpid() == owner_pid_; }
+
 const PluginHost::Loaded& PluginHost::load_path(const fs::path& file_in, const PluginKind* want_kind,
                                                 const std::string* want_name) {
   std::error_code ec;
@@ -113,61 +240,8 @@ const PluginHost::Loaded& PluginHost::load_path(const fs::path& file_in, const P
   auto& slot = loaded_[file.string()];
   if (!slot) {
     slot = std::make_shared<Loaded>();
-    Loaded& l = *slot;
-    l.info.file = file;
-    auto refuse = [&](const std::string& why) { l.refusal = why; };
-    const std::string symbol = NIANBAO_PLUGIN_SYMBOL_PREFIX + std::to_string(NIANBAO_PLUGIN_ABI_VERSION);
-    // 1. The symbol table, read from the file: no plugin code runs yet.
-    std::vector<std::string> symbols;
-    try {
-      symbols = detail::elf_exported_symbols(file);
-    } catch (const std::exception& e) {
-      refuse(std::string("not a loadable shared library for this machine (") + e.what() + ")");
-    }
-    if (l.refusal.empty() && std::find(symbols.begin(), symbols.end(), symbol) == symbols.end()) {
-      auto other = std::find_if(symbols.begin(), symbols.end(),
-                                [](const std::string& s) { return s.rfind(NIANBAO_PLUGIN_SYMBOL_PREFIX, 0) == 0; });
-      if (other != symbols.end())
-        refuse("built for plugin ABI " + other->substr(sizeof(NIANBAO_PLUGIN_SYMBOL_PREFIX) - 1) +
-               ", this nianbao loads ABI " + std::to_string(NIANBAO_PLUGIN_ABI_VERSION) +
-               "; rebuild the plugin against this nianbao's headers");
-      else
-        refuse("exports no " + symbol + " entry point: not a nianbao plugin");
-    }
-    // 2. Load with every symbol resolved now, so a missing one fails here.
-    if (l.refusal.empty()) {
-      try {
-        l.lib = std::make_shared<boost::dll::shared_library>(
-            file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
-        l.desc = &l.lib->get<const nianbao_plugin_descriptor>(symbol);
-      } catch (const std::exception& e) {
-        // Boost wraps the dlerror text in its own words and appends a stale
-        // errno text; keep only what dlerror said, without the path.
-        std::string what = e.what();
-        const std::string tag = "dlerror system message: ";
-        if (auto p = what.find(tag); p != std::string::npos) {
-          what = what.substr(p + tag.size());
-          if (auto close = what.rfind(')'); close != std::string::npos) what = what.substr(0, close);
-          if (what.rfind(file.string() + ": ", 0) == 0) what = what.substr(file.string().size() + 2);
-        }
-        refuse("cannot be loaded: " + what);
-        l.lib.reset();
-      }
-    }
-    // 3. The descriptor's own declarations.
-    if (l.refusal.empty()) {
-      std::string why = describe(*l.desc, l.info);
-      if (!why.empty()) refuse(why);
-    }
-    PluginKind fk;
-    std::string fname;
-    if (l.refusal.empty() && parse_file_name(file, fk, fname) && (fk != l.info.kind || fname != l.info.name))
-      refuse(std::string("its file name says ") + to_string(fk) + " plugin '" + fname + "' but it declares " +
-             to_string(l.info.kind) + " plugin '" + l.info.name + "'");
-    if (!l.refusal.empty()) {
-      l.desc = nullptr;
-      l.lib.reset();
-    }
+    if (isolated()) probe(file, *slot);
+    else load_here(file, *slot);
   }
   const Loaded& l = *slot;
   if (!l.refusal.empty())
@@ -177,6 +251,19 @@ const PluginHost::Loaded& PluginHost::load_path(const fs::path& file_in, const P
                                            *want_name + "'",
                 {l.info.file.string()});
   return l;
+}
+
+// In this process: described by a probe (the build process) or not yet
+// mapped (a worker forked from it): the library is loaded here now.
+const PluginHost::Loaded& PluginHost::mapped(const Loaded& l) {
+  if (l.lib) return l;
+  Loaded here;
+  load_here(l.info.file, here);
+  if (!here.refusal.empty()) throw Error(ExitCode::unavailable, "plugin refused: " + here.refusal, {l.info.file.string()});
+  Loaded& slot = *loaded_.at(l.info.file.string());  // the same entry: references to its info stay good
+  slot.lib = here.lib;
+  slot.desc = here.desc;
+  return slot;
 }
 
 const PluginInfo& PluginHost::load_file(const fs::path& file) { return load_path(file, nullptr, nullptr).info; }
@@ -223,16 +310,50 @@ void* PluginHost::create_raw(const Loaded& l) {
 }
 
 std::shared_ptr<InputPlugin> PluginHost::create_input(const std::string& name, const SourceLoc& named_at) {
-  const Loaded& l = load(PluginKind::input, name, named_at);
+  const Loaded& l = mapped(load(PluginKind::input, name, named_at));
   auto* p = static_cast<InputPlugin*>(create_raw(l));
   // The deleter holds the library: it stays loaded while the object lives.
   return std::shared_ptr<InputPlugin>(p, [lib = l.lib, destroy = l.desc->destroy](InputPlugin* q) { destroy(q); });
 }
 
 std::shared_ptr<OutputPlugin> PluginHost::create_output(const std::string& name, const SourceLoc& named_at) {
-  const Loaded& l = load(PluginKind::output, name, named_at);
+  const Loaded& l = mapped(load(PluginKind::output, name, named_at));
   auto* p = static_cast<OutputPlugin*>(create_raw(l));
   return std::shared_ptr<OutputPlugin>(p, [lib = l.lib, destroy = l.desc->destroy](OutputPlugin* q) { destroy(q); });
+}
+
+void PluginHost::check_output(const std::string& name, const Options& options, const SourceLoc& named_at) {
+  const Loaded& l = load(PluginKind::output, name, named_at);
+  auto run_check = [&]() -> nlohmann::json {
+    try {
+      create_output(name, named_at)->check(options);
+      return {{"ok", true}};
+    } catch (const Error& e) {
+      return {{"ok", false}, {"code", static_cast<int>(e.code())}, {"message", e.message()}, {"where", detail::to_json(e.where())}};
+    } catch (const std::exception& e) {
+      return {{"ok", false},
+              {"code", static_cast<int>(ExitCode::software)},
+              {"message", "output plugin '" + name + "' failed checking its options: " + e.what()}};
+    } catch (...) {
+      return {{"ok", false},
+              {"code", static_cast<int>(ExitCode::software)},
+              {"message", "output plugin '" + name + "' threw something that is not an exception while checking its options"}};
+    }
+  };
+  nlohmann::json j;
+  if (!isolated()) {
+    j = run_check();
+  } else {
+    detail::WorkerFailure failure;
+    auto text = detail::run_in_child([&] { return run_check().dump(); }, kProbeSeconds, failure);
+    if (!text)
+      throw Error(ExitCode::software, "output plugin '" + name + "' " + detail::describe(failure) + " while checking its options",
+                  {l.info.file.string()});
+    j = nlohmann::json::parse(*text, nullptr, false);
+  }
+  if (j.is_object() && j.value("ok", false)) return;
+  throw Error(static_cast<ExitCode>(j.value("code", 70)), j.value("message", "output plugin '" + name + "' failed checking its options"),
+              detail::source_from_json(j.contains("where") ? j["where"] : nlohmann::json()));
 }
 
 PluginListing PluginHost::discover() {

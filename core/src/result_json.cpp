@@ -42,7 +42,9 @@ json to_json(const ReportResult& r) {
   json outputs = json::array();
   for (const auto& o : r.outputs) outputs.push_back(o.string());
   json files = json::array();
-  for (const auto& f : r.files) files.push_back({{"path", f.path.string()}, {"sha256", f.sha256}, {"bytes", f.bytes}});
+  for (const auto& f : r.files)
+    files.push_back({{"path", f.path.string()}, {"sha256", f.sha256}, {"bytes", f.bytes},
+                     {"stat", {f.inode, f.mtime_ns, f.ctime_ns}}});
   return {{"id", r.id},
           {"entry", r.entry},
           {"agency", r.agency},
@@ -56,6 +58,7 @@ json to_json(const ReportResult& r) {
           {"files", files},
           {"skipped", r.skipped},
           {"cancelled", r.cancelled},
+          {"notices", r.notices},
           {"duration_ms", r.duration_ms}};
 }
 
@@ -72,10 +75,18 @@ ReportResult result_from_json(const json& j) {
   r.error = j.value("error", "");
   for (const auto& f : j.value("findings", json::array())) r.findings.push_back(finding_from_json(f));
   for (const auto& o : j.value("written", json::array())) r.outputs.emplace_back(o.get<std::string>());
-  for (const auto& f : j.value("files", json::array()))
-    r.files.push_back(OutputRecord{f.value("path", ""), f.value("sha256", ""), f.value("bytes", std::uintmax_t{0})});
+  for (const auto& f : j.value("files", json::array())) {
+    OutputRecord o{f.value("path", ""), f.value("sha256", ""), f.value("bytes", std::uintmax_t{0})};
+    if (f.contains("stat") && f["stat"].is_array() && f["stat"].size() == 3) {
+      o.inode = f["stat"][0].get<std::uint64_t>();
+      o.mtime_ns = f["stat"][1].get<std::int64_t>();
+      o.ctime_ns = f["stat"][2].get<std::int64_t>();
+    }
+    r.files.push_back(std::move(o));
+  }
   r.skipped = j.value("skipped", false);
   r.cancelled = j.value("cancelled", false);
+  r.notices = j.value("notices", std::vector<std::string>{});
   r.duration_ms = j.value("duration_ms", 0.0);
   return r;
 }

@@ -28,6 +28,34 @@ int line_of_offset(std::string_view bytes, std::size_t offset) {
   return line;
 }
 
+// The column, in characters, of `offset` in UTF-8 text that is valid before it.
+int column_of_offset(std::string_view utf8, std::size_t offset) {
+  std::size_t start = utf8.rfind('\n', offset == 0 ? 0 : offset - 1);
+  start = start == std::string_view::npos || offset == 0 ? 0 : start + 1;
+  int column = 1;
+  for (std::size_t i = start; i < offset && i < utf8.size(); ++i)
+    column += (static_cast<unsigned char>(utf8[i]) & 0xC0) != 0x80;
+  return column;
+}
+
+// Where GB18030 (or GBK) conversion of `bytes` first fails, as a byte offset.
+std::size_t gb_error_at(std::string_view bytes, const char* charset) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<UConverter, void (*)(UConverter*)> conv(ucnv_open(charset, &status), ucnv_close);
+  if (U_FAILURE(status)) return 0;
+  ucnv_setToUCallBack(conv.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
+  std::u16string u(bytes.size() + 1, u'\0');
+  UChar* target = u.data();
+  const char* source = bytes.data();
+  ucnv_toUnicode(conv.get(), &target, u.data() + u.size(), &source, bytes.data() + bytes.size(), nullptr, true, &status);
+  char bad[32];
+  int8_t len = sizeof bad;
+  UErrorCode ignore = U_ZERO_ERROR;
+  ucnv_getInvalidChars(conv.get(), bad, &len, &ignore);
+  std::size_t at = static_cast<std::size_t>(source - bytes.data());
+  return at >= static_cast<std::size_t>(len) ? at - static_cast<std::size_t>(len) : 0;
+}
+
 // Offset of the first invalid UTF-8 sequence, or npos.
 std::size_t invalid_utf8_at(std::string_view s) {
   int32_t i = 0, n = static_cast<int32_t>(s.size());
@@ -68,15 +96,15 @@ bool from_gb18030(std::string_view bytes, const char* charset, std::string& out)
 
 void refuse_controls(std::string_view text) {
   int line = 1;
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
     if (c == '\n') ++line;
     if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
       char code[8];
       std::snprintf(code, sizeof code, "U+%04X", c);
       throw ParseError(std::string("not a text file: it holds the control character ") + code +
                            " (is it a spreadsheet saved as .xls/.xlsx rather than exported as CSV?)",
-                       line, 0);
+                       line, column_of_offset(text, i), true);
     }
   }
 }
@@ -93,15 +121,25 @@ std::string decode(std::string_view bytes, const std::string& encoding, std::str
     if (bad != std::string_view::npos)
       throw ParseError("not UTF-8 text at byte " + std::to_string(bad + (bom ? 3 : 0)) +
                            " (save it as UTF-8, or set encoding: gb18030)",
-                       line_of_offset(body, bad), 0);
+                       line_of_offset(body, bad), column_of_offset(body, bad), true);
     detected = bom ? "utf-8 (BOM)" : "utf-8";
     out.assign(body);
   } else if (encoding == "auto" || encoding == "gb18030" || encoding == "gbk") {
     const char* charset = encoding == "gbk" ? "GBK" : "GB18030";
-    if (!from_gb18030(bytes, charset, out))
+    if (!from_gb18030(bytes, charset, out)) {
+      // Where it goes wrong: as UTF-8 when neither was asked for, else as the charset asked.
+      std::size_t bad = encoding == "auto" ? invalid_utf8_at(bytes) : gb_error_at(bytes, charset);
+      std::size_t line_start = bytes.rfind('\n', bad == 0 ? 0 : bad - 1);
+      line_start = line_start == std::string_view::npos || bad == 0 ? 0 : line_start + 1;
+      std::string before;
+      int column = 1;
+      if (encoding == "auto") column = column_of_offset(bytes, bad);
+      else if (from_gb18030(bytes.substr(line_start, bad - line_start), charset, before))
+        column = column_of_offset(before, before.size());
       throw ParseError(std::string(encoding == "auto" ? "neither UTF-8 nor GB18030 text" : std::string("not ") + charset + " text") +
                            " (is it a spreadsheet saved as .xls/.xlsx rather than exported as CSV?)",
-                       1, 0);
+                       line_of_offset(bytes, bad), column, true);
+    }
     detected = encoding == "gbk" ? "gbk" : "gb18030";
   } else {
     throw std::invalid_argument("unknown encoding " + encoding);

@@ -27,9 +27,12 @@ struct Record {
 // A defect of the file itself, at a physical line and spreadsheet column.
 class ParseError : public std::runtime_error {
  public:
-  ParseError(const std::string& message, int line, int column)
-      : std::runtime_error(message), line(line), column(column) {}
+  // `in_text`: the column counts characters of the text (encoding errors),
+  // not fields (a spreadsheet column).
+  ParseError(const std::string& message, int line, int column, bool in_text = false)
+      : std::runtime_error(message), line(line), column(column), in_text(in_text) {}
   int line, column;
+  bool in_text;
 };
 
 // Bytes → UTF-8. `encoding` is auto, utf-8, gb18030 or gbk; `detected` says

@@ -48,7 +48,7 @@ class CsvFile {
       std::string detected;
       records_ = csv::parse(csv::decode(bytes, encoding, detected));
     } catch (const csv::ParseError& e) {
-      throw Error(ExitCode::data, e.what(), at(e.line, e.column));
+      throw Error(ExitCode::data, e.what(), e.in_text ? nianbao::SourceLoc{display_, e.line, e.column} : at(e.line, e.column));
     }
   }
   const std::vector<csv::Record>& records() const { return records_; }
@@ -246,7 +246,8 @@ class TableReader {
 
 class RosterReader {
  public:
-  RosterReader(const nianbao::Form& form, const CsvFile& file, fs::path dir) : form_(form), file_(file), dir_(std::move(dir)) {}
+  RosterReader(const nianbao::Form& form, const CsvFile& file, nianbao::InputFiles& files)
+      : form_(form), file_(file), files_(files) {}
 
   std::vector<nianbao::Report> read() {
     const auto& recs = file_.records();
@@ -346,26 +347,24 @@ class RosterReader {
     return r;
   }
 
-  // A cell naming an existing .txt file beside the roster holds that file's text.
+  // A cell naming a .txt file (relative to the roster) holds that file's text;
+  // the core reads it, only inside the manifest's folder.
   nianbao::Text text_or_file(const std::string& value, const nianbao::SourceLoc& at) const {
     bool looks_like_file = value.size() > 4 && value.find('\n') == std::string::npos &&
                            nianbao::normalize_label(value.substr(value.size() - 4)) == ".txt";
     if (!looks_like_file) return {value, at};
-    fs::path p = (dir_ / value).lexically_normal();
-    std::error_code ec;
-    if (!fs::is_regular_file(p, ec)) throw Error(ExitCode::no_input, "text file not found: " + value, at);
-    std::string shown = nianbao::display_path(p);
+    nianbao::DataFile f = files_.read(value, at);
     try {
       std::string detected;
-      return {csv::decode(read_bytes(p, shown), "auto", detected), {shown, 1, 1}};
+      return {csv::decode(f.bytes, "auto", detected), {f.display_path, 1, 1}};
     } catch (const csv::ParseError& e) {
-      throw Error(ExitCode::data, e.what(), {shown, e.line, 0});
+      throw Error(ExitCode::data, e.what(), {f.display_path, e.line, e.column});
     }
   }
 
   const nianbao::Form& form_;
   const CsvFile& file_;
-  fs::path dir_;
+  nianbao::InputFiles& files_;
   std::vector<std::string> names_;  // column index → roster column name
 };
 
@@ -385,7 +384,7 @@ class CsvInput : public nianbao::InputPlugin {
     }
     CsvFile file(rq.path, rq.display_path, rq.options.string("encoding"));
     if (t) return {TableReader(rq.form, *t, file).read()};
-    return RosterReader(rq.form, file, rq.path.parent_path()).read();
+    return RosterReader(rq.form, file, rq.files).read();
   }
 };
 

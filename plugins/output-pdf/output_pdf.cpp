@@ -683,8 +683,13 @@ class PdfOutput : public nianbao::OutputPlugin {
       pd::PdfDate(nianbao::midnight_utc(rq.doc.build_date, 946684800 /* 2000-01-01, never the clock */)).ToString(date);
       info.AddKey("CreationDate", date);
       info.AddKey("ModDate", date);
-      auto path = files.create(rq.doc.file_stem + ".pdf");
-      doc.Write(path.c_str());
+      // Into memory, then one checked write: PoDoFo's own file output does
+      // not report a write the disk refused.
+      pd::PdfRefCountedBuffer buffer;
+      pd::PdfOutputDevice device(&buffer);
+      doc.Write(&device);
+      nianbao::write_bytes(files.create(rq.doc.file_stem + ".pdf"),
+                           std::string_view(buffer.GetBuffer(), static_cast<std::size_t>(device.GetLength())));
     } catch (const pd::PdfError& e) {
       throw Error(ExitCode::software, std::string("PDF: ") + pd::PdfError::ErrorMessage(e.GetError()));
     }

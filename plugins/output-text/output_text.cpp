@@ -5,7 +5,6 @@
 #include <nianbao/plugin.hpp>
 #include <nianbao/text.hpp>
 
-#include <fstream>
 
 namespace {
 
@@ -84,11 +83,7 @@ class TextOutput : public nianbao::OutputPlugin {
 
     std::string bytes;
     for (const auto& l : out) bytes += l + eol;
-    auto path = files.create(rq.doc.file_stem + ".txt");
-    std::ofstream f(path, std::ios::binary);
-    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    f.close();
-    if (!f) throw nianbao::Error(nianbao::ExitCode::io, "cannot write " + path.string());
+    nianbao::write_bytes(files.create(rq.doc.file_stem + ".txt"), bytes);
   }
 };
 

@@ -9,7 +9,9 @@
 #include <xlsxwriter.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <set>
 
@@ -43,15 +45,23 @@ class Workbook {
     props_.author = author_.data();
     props_.created = nianbao::midnight_utc(date, 946684800);  // 2000-01-01, never the clock
     workbook_set_properties(wb_, &props_);
-    path_ = path.string();
+    path_ = path.filename().string();
   }
   ~Workbook() {
     if (wb_) workbook_close(wb_);  // only on an error path; the file is then discarded
   }
   void close() {
+    errno = 0;
     lxw_error e = workbook_close(wb_);
     wb_ = nullptr;
-    if (e != LXW_NO_ERROR) throw Error(ExitCode::io, std::string("cannot write the workbook: ") + lxw_strerror(e), {path_});
+    if (e != LXW_NO_ERROR) {
+      // libxlsxwriter says what failed, errno why: a full disk is 73, like every output's.
+      int err = errno;
+      bool no_room = err == ENOSPC || err == EDQUOT || err == EFBIG;
+      throw Error(no_room ? ExitCode::cant_create : ExitCode::io,
+                  std::string("cannot write the workbook: ") + lxw_strerror(e) + (err ? std::string(" (") + std::strerror(err) + ")" : ""),
+                  {path_});
+    }
   }
   lxw_workbook* get() { return wb_; }
 

@@ -83,10 +83,13 @@ class Cli : public ::testing::Test {
     return "";
   }
 
+  // What a reader of the output folder sees: its files, not the hidden lock
+  // (.nianbao.lock) a build keeps there.
   std::vector<std::string> out_files() {
     std::vector<std::string> names;
     std::error_code ec;
-    for (const auto& e : fs::directory_iterator(dir / "out", ec)) names.push_back(e.path().filename().string());
+    for (const auto& e : fs::directory_iterator(dir / "out", ec))
+      if (e.path().filename().string() != ".nianbao.lock") names.push_back(e.path().filename().string());
     std::sort(names.begin(), names.end());
     return names;
   }

@@ -20,7 +20,8 @@ class Profiles : public Cli {
   std::vector<std::string> files_in(const fs::path& d) {
     std::vector<std::string> names;
     std::error_code ec;
-    for (const auto& e : fs::directory_iterator(d, ec)) names.push_back(e.path().filename().string());
+    for (const auto& e : fs::directory_iterator(d, ec))
+      if (e.path().filename() != ".nianbao.lock") names.push_back(e.path().filename().string());
     std::sort(names.begin(), names.end());
     return names;
   }

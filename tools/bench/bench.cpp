@@ -96,7 +96,7 @@ class TempDir {
 std::vector<Job> prepare_jobs(const Manifest& manifest, PluginHost& host, const Form& form) {
   std::vector<Job> jobs;
   for (const auto& entry : manifest.reports)
-    for (auto& report : read_reports(entry, host, form)) {
+    for (auto& report : read_reports(entry, host, form, manifest.base_dir)) {
       Job job;
       job.findings = run_checks(form, report);
       job.doc = compose(form, report);

@@ -9,7 +9,8 @@
 // output's options are the plugin's defaults, overridden by the profile's
 // section for that plugin, overridden by the options written in the
 // manifest. Each distinct set of options is checked once by its plugin
-// (OutputPlugin::check: font files exist and can be embedded).
+// (OutputPlugin::check: font files exist and can be embedded), in a child
+// process when the host isolates plugins.
 #pragma once
 #include <nianbao/api.hpp>
 #include <nianbao/manifest.hpp>
@@ -24,9 +25,10 @@
 
 namespace nianbao {
 
+// An output as a report uses it: the plugin is created where the report is
+// built (a worker process), not where the configuration is resolved.
 struct ResolvedOutput {
   PluginUse use;
-  std::shared_ptr<OutputPlugin> plugin;
   Options options;
 };
 

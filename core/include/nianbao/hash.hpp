@@ -23,6 +23,8 @@ class NIANBAO_API Sha256 {
   // Adds bytes. Each call is framed by its length, so ("ab","c") and
   // ("a","bc") hash differently.
   Sha256& add(std::string_view bytes);
+  // Adds bytes as they are, unframed: chunks of a file hash as `sha256sum` does.
+  Sha256& add_raw(std::string_view bytes);
   std::string hex();  // finishes; call once
 
  private:

@@ -17,6 +17,7 @@
 #include <nianbao/error.hpp>
 #include <nianbao/form.hpp>
 #include <nianbao/manifest.hpp>
+#include <nianbao/output_files.hpp>
 #include <nianbao/plugin_host.hpp>
 
 #include <filesystem>
@@ -60,13 +61,19 @@ struct RunOptions {
   // them one by one (on_report) sets false, so that a build of any size
   // holds only what its summary outputs need.
   bool keep_results = true;
+  // A work item still running after this many seconds has its worker
+  // stopped and fails (0: no limit). A report takes well under a second.
+  double item_timeout = 600;
 };
 
-// A file a report wrote (or kept, when skipped), with its content hash.
+// A file a report wrote (or kept, when skipped), with its content hash and
+// its identity on disk when it was committed (to tell later whether it changed).
 struct OutputRecord {
   std::filesystem::path path;
   std::string sha256;
   std::uintmax_t bytes = 0;
+  std::uint64_t inode = 0;
+  std::int64_t mtime_ns = 0, ctime_ns = 0;
 };
 
 struct NIANBAO_API ReportResult {
@@ -82,7 +89,8 @@ struct NIANBAO_API ReportResult {
   std::vector<std::filesystem::path> outputs;  // written this run (empty when skipped)
   std::vector<OutputRecord> files;             // its files: written, or kept from the last good build
   bool skipped = false;    // unchanged since its last good build: nothing rebuilt
-  bool cancelled = false;  // never attempted (--fail-fast stopped the build first)
+  bool cancelled = false;  // never attempted (--fail-fast, or the build was interrupted)
+  std::vector<std::string> notices;  // warnings about the build of it (a damaged stamp was ignored)
   double duration_ms = 0;
   // "ok", "skipped", "failed" or "cancelled", as the build summary says.
   const char* state() const;
@@ -92,7 +100,16 @@ struct BuildResult {
   std::vector<ReportResult> reports;
   ExitCode exit = ExitCode::ok;
   std::size_t items = 0;  // work items (manifest entries) this run had to do
+  int interrupted = 0;    // the signal (SIGINT, SIGTERM, SIGHUP) that stopped the build, or 0
 };
+
+// Catches SIGINT, SIGTERM and SIGHUP for the rest of the process: the first
+// stops the workers, removes what they had staged, and makes run() return
+// with BuildResult::interrupted set (files committed so far are complete);
+// a second one ends the process at once.
+NIANBAO_API void catch_interrupts();
+// The signal caught, or 0.
+NIANBAO_API int interrupt_signal();
 
 class NIANBAO_API Pipeline {
  public:
@@ -106,12 +123,23 @@ class NIANBAO_API Pipeline {
     std::optional<Error> error;  // a plugin that cannot be loaded fails only its report
   };
   struct Outcome;
-  Outcome run_entry(const ReportEntry& entry, const Planned& plan, const RunOptions& options);
+  // In a worker: one work item read, checked and written into `slot` of the
+  // build's staging area (build/run_item.cpp).
+  Outcome run_entry(const ReportEntry& entry, const Planned& plan, const RunOptions& options, const StagingArea* area,
+                    const std::string& slot);
+  // In the build process, in plan order (build/commit.cpp).
   void commit(Outcome& o, const RunOptions& options);
-  ReportResult run_summary(const ResolvedOutput& out, const std::vector<ReportResult>& reports, bool force);
+  // The county workbook and other whole-build outputs (build/county_workbook.cpp).
+  ReportResult run_summary(const ResolvedOutput& out, const std::vector<ReportResult>& reports, const RunOptions& options,
+                           const StagingArea& area);
   std::string config_key(const EntryConfig& c, const RunOptions& options);
   // A plugin's or the form's file, hashed once a run.
   const std::string& file_hash(const std::filesystem::path& file);
+  // An output plugin object, created once per process — in a worker, where
+  // plugin code runs.
+  OutputPlugin& output_plugin(const PluginUse& use);
+  std::map<std::string, std::shared_ptr<OutputPlugin>> output_plugins_;
+  std::filesystem::path data_root_;  // the manifest's folder, links resolved: data is read only below it
 
   const Manifest& manifest_;
   PluginHost& host_;
@@ -146,9 +174,14 @@ NIANBAO_API Shard resolve_shard(std::optional<int> index, std::optional<int> cou
 // Reads a report entry's inputs as a build does: inputs that each yield one
 // report merge into one (its id the entry's); a single input that yields
 // several (a roster) gives one report each (ids "<entry>/<agency>-<year>").
-// Throws Error: unavailable/config for plugins and options, no_input for a
-// missing file, data for what the inputs hold.
-NIANBAO_API std::vector<Report> read_reports(const ReportEntry& entry, PluginHost& host, const Form& form);
+// Data is read only inside `data_root` (the manifest's folder), after links;
+// the files the inputs referred to are added to `files_read` (path, sha256)
+// when given. Throws Error: unavailable/config for plugins and options and an
+// input outside the folder, no_input for a missing file, data for what the
+// inputs hold.
+NIANBAO_API std::vector<Report> read_reports(const ReportEntry& entry, PluginHost& host, const Form& form,
+                                             const std::filesystem::path& data_root,
+                                             std::vector<std::pair<std::string, std::string>>* files_read = nullptr);
 
 // The date written into documents: SOURCE_DATE_EPOCH (as a UTC date) when
 // set, else the manifest's build_date, else "" (each output then takes one

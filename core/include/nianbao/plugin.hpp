@@ -25,12 +25,15 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 // Bump on any change to this header's types or the descriptor layout. The
 // entry symbol's name carries it, so a plugin for another ABI is recognised
 // (and named) without running any of its code.
-#define NIANBAO_PLUGIN_ABI_VERSION 3  // 2: OutputPlugin::write_summary; 3: check(), Attachment, Report::contact
+// 2: OutputPlugin::write_summary; 3: check(), Attachment, Report::contact;
+// 4: InputRequest::files (files an input refers to, read through the core).
+#define NIANBAO_PLUGIN_ABI_VERSION 4
 #define NIANBAO_PLUGIN_SYMBOL_PREFIX "nianbao_plugin_v"
 #define NIANBAO_CAT_(a, b) a##b
 #define NIANBAO_CAT(a, b) NIANBAO_CAT_(a, b)
@@ -64,11 +67,30 @@ struct nianbao_plugin_descriptor {
 
 namespace nianbao {
 
+// A file an input refers to, as the core read it.
+struct DataFile {
+  std::string bytes;
+  std::string display_path;  // as positions in it should name it
+};
+
+// The files an input refers to (a roster's text cells). The core reads them
+// only inside the manifest's folder, after links, and counts each one among
+// the report's inputs, so editing it rebuilds the report.
+class NIANBAO_API InputFiles {
+ public:
+  virtual ~InputFiles();
+  // `name` as the input wrote it, relative to the input's own folder. Throws
+  // Error(data) at `named_at` for a path that leaves the manifest's folder
+  // (absolute, ../ or a link out), Error(no_input) for a missing file.
+  virtual DataFile read(const std::string& name, const SourceLoc& named_at) = 0;
+};
+
 struct InputRequest {
   std::filesystem::path path;  // absolute
   std::string display_path;    // as errors should name it
   const Form& form;
   const Options& options;
+  InputFiles& files;           // for the files the input refers to
 };
 
 // Reads one input. Most inputs yield one (partial) report; a roster yields one
@@ -88,6 +110,11 @@ class NIANBAO_API OutputFiles {
   // output directory.
   virtual std::filesystem::path create(const std::string& file_name) = 0;
 };
+
+// Writes `bytes` to a file OutputFiles::create handed out, every write
+// checked: a full disk throws Error(cant_create) and the report publishes
+// nothing. Plugins that build their file in memory write it with this.
+NIANBAO_API void write_bytes(const std::filesystem::path& file, std::string_view bytes);
 
 struct OutputRequest {
   const Document& doc;

@@ -35,7 +35,16 @@ struct PluginInfo {
   std::string version;
   std::string description;
   std::vector<OptionSpec> options;
+  bool writes_summary = false;  // output plugins: OutputPlugin::writes_summary()
 };
+
+// Where plugin code runs when the host loads and checks a plugin. A build
+// uses `child`: each plugin is first loaded, described and checked in a
+// child process, so that one that crashes or hangs there is refused instead
+// of taking the build down; the build process itself never maps it (its
+// forked workers do, to read and write reports). Tests and the benchmark
+// load in process.
+enum class PluginIsolation { in_process, child };
 
 struct PluginListing {
   std::vector<PluginInfo> plugins;
@@ -44,7 +53,7 @@ struct PluginListing {
 
 class NIANBAO_API PluginHost {
  public:
-  explicit PluginHost(std::vector<std::filesystem::path> dirs);
+  explicit PluginHost(std::vector<std::filesystem::path> dirs, PluginIsolation isolation = PluginIsolation::in_process);
   ~PluginHost();
   PluginHost(const PluginHost&) = delete;
   PluginHost& operator=(const PluginHost&) = delete;
@@ -58,6 +67,9 @@ class NIANBAO_API PluginHost {
   const PluginInfo& info(PluginKind kind, const std::string& name, const SourceLoc& named_at = {});
   std::shared_ptr<InputPlugin> create_input(const std::string& name, const SourceLoc& named_at = {});
   std::shared_ptr<OutputPlugin> create_output(const std::string& name, const SourceLoc& named_at = {});
+  // OutputPlugin::check(options), in a child process when isolated: throws the
+  // plugin's Error (config at the option), or Error(software) when it crashed.
+  void check_output(const std::string& name, const Options& options, const SourceLoc& named_at = {});
 
   // Loads a plugin from an explicit file (tests, and `nianbao plugins`).
   const PluginInfo& load_file(const std::filesystem::path& file);
@@ -68,11 +80,18 @@ class NIANBAO_API PluginHost {
 
  private:
   struct Loaded;
+  static constexpr double kProbeSeconds = 60;
   const Loaded& load(PluginKind kind, const std::string& name, const SourceLoc& named_at);
   const Loaded& load_path(const std::filesystem::path& file, const PluginKind* kind, const std::string* name);
+  static void load_here(const std::filesystem::path& file, Loaded& l);
+  void probe(const std::filesystem::path& file, Loaded& l);
+  const Loaded& mapped(const Loaded& l);
+  bool isolated() const;
   void* create_raw(const Loaded& l);
 
   std::vector<std::filesystem::path> dirs_;
+  PluginIsolation isolation_;
+  int owner_pid_;
   std::map<std::string, std::shared_ptr<Loaded>> loaded_;  // by canonical file path
 };
 
