@@ -5,10 +5,14 @@
 #include <nianbao/output_files.hpp>
 #include <nianbao/version.hpp>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <ctime>
 #include <map>
 #include <fstream>
 #include <set>
@@ -48,20 +52,37 @@ struct Totals {
 }  // namespace
 
 struct SummaryWriter::State {
-  fs::path target, lines;
-  std::ofstream out;
+  fs::path target;
+  int lines = -1;  // the reports, one JSON line each: an unnamed file beside the summary
+  bool lines_ok = true;
   json header;
   std::map<std::string, std::size_t> item;
   fs::path base;
   Totals totals;
 };
 
+namespace {
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
 SummaryWriter::SummaryWriter(fs::path target, const Manifest& manifest, SummaryInfo info) : s_(std::make_unique<State>()) {
   s_->target = fs::absolute(target);
   create_parent_folders(s_->target);
-  s_->lines = s_->target.parent_path() / ("." + s_->target.filename().string() + ".reports-" + std::to_string(::getpid()));
-  s_->out.open(s_->lines, std::ios::binary | std::ios::trunc);
-  if (!s_->out) throw Error(ExitCode::cant_create, "cannot write the summary", {display_path(s_->target)});
+  remove_dead_temp_files(s_->target.parent_path());
+  std::string tmpl = (s_->target.parent_path() / ".nianbao-lines-XXXXXX").string();
+  s_->lines = ::mkostemp(tmpl.data(), O_CLOEXEC);
+  if (s_->lines < 0)
+    throw Error(file_error_code(errno), std::string("cannot write the summary: ") + std::strerror(errno), {display_path(s_->target)});
+  ::unlink(tmpl.c_str());  // nameless: nothing is left behind however the build ends
   for (std::size_t i = 0; i < manifest.reports.size(); ++i) s_->item[manifest.reports[i].id] = i;
   s_->base = manifest.base_dir;
   s_->header = {{"tool", "nianbao"},
@@ -70,13 +91,18 @@ SummaryWriter::SummaryWriter(fs::path target, const Manifest& manifest, SummaryI
                 {"manifest_sha256", sha256_file(manifest.file)},
                 {"shard", {{"index", info.shard.index}, {"count", info.shard.count}}},
                 {"jobs", info.jobs},
-                {"force", info.force}};
+                {"force", info.force},
+                {"started", utc_now()}};
+  // Yesterday's summary goes now: whoever reads it tonight sees this build,
+  // still running — or, if it is killed, that it never finished.
+  json running = s_->header;
+  running["status"] = "running";
+  running["reports"] = json::array();
+  write_file_atomically(s_->target, running.dump(2) + "\n");
 }
 
 SummaryWriter::~SummaryWriter() {
-  if (s_->out.is_open()) s_->out.close();
-  std::error_code ec;
-  fs::remove(s_->lines, ec);
+  if (s_->lines >= 0) ::close(s_->lines);
 }
 
 void SummaryWriter::add(const ReportResult& r) {
@@ -97,46 +123,52 @@ void SummaryWriter::add(const ReportResult& r) {
             {"findings", findings},
             {"outputs", outputs},
             {"duration_ms", std::round(r.duration_ms * 10) / 10}};
-  s_->out << (s_->totals.reports ? ",\n    " : "    ") << j.dump();
+  if (!r.notices.empty()) j["notices"] = r.notices;
+  std::string line = (s_->totals.reports ? ",\n    " : "    ") + j.dump();
+  const char* p = line.data();
+  std::size_t left = line.size();
+  while (left > 0 && s_->lines_ok) {
+    ssize_t n = ::write(s_->lines, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) s_->lines_ok = false;
+    else p += n, left -= static_cast<std::size_t>(n);
+  }
   s_->totals.add(j);
 }
 
-void SummaryWriter::finish(ExitCode exit, double duration_ms) {
-  s_->out.close();
-  if (!s_->out) throw Error(ExitCode::io, "writing the summary failed", {display_path(s_->target)});
+void SummaryWriter::finish(ExitCode exit, double duration_ms, const std::string& status) {
+  if (!s_->lines_ok) throw Error(ExitCode::io, "writing the summary failed", {display_path(s_->target)});
   json h = s_->header;
+  h["finished"] = utc_now();
+  h["status"] = status;
   h["duration_ms"] = std::round(duration_ms);
   h["exit_code"] = static_cast<int>(exit);
   h["totals"] = s_->totals.to_json();
   std::string head = h.dump(2);
   head.pop_back();  // the closing brace: the reports follow
   while (!head.empty() && (head.back() == '\n' || head.back() == ' ')) head.pop_back();
-  fs::path tmp = s_->target.parent_path() / ("." + s_->target.filename().string() + ".tmp-" + std::to_string(::getpid()));
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    std::ifstream in(s_->lines, std::ios::binary);
-    out << head << ",\n  \"reports\": [\n";
-    if (s_->totals.reports) out << in.rdbuf();
-    out << (s_->totals.reports ? "\n  ]\n}\n" : "  ]\n}\n");
-    if (!out) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw Error(ExitCode::cant_create, "cannot write the summary", {display_path(s_->target)});
+  write_file_atomically(s_->target, [&](const std::function<void(std::string_view)>& write) {
+    write(head + ",\n  \"reports\": [\n");
+    if (::lseek(s_->lines, 0, SEEK_SET) != 0) throw Error(ExitCode::io, "reading back the summary failed", {display_path(s_->target)});
+    char buf[1 << 16];
+    for (;;) {
+      ssize_t n = ::read(s_->lines, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw Error(ExitCode::io, "reading back the summary failed", {display_path(s_->target)});
+      if (n == 0) break;
+      write(std::string_view(buf, static_cast<std::size_t>(n)));
     }
-  }
-  std::error_code ec;
-  fs::rename(tmp, s_->target, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw Error(ExitCode::cant_create, "cannot move the summary into place: " + ec.message(), {display_path(s_->target)});
-  }
+    write(s_->totals.reports ? "\n  ]\n}\n" : "  ]\n}\n");
+  });
 }
 
 std::string merge_summaries(const std::vector<fs::path>& files, ExitCode& exit) {
   exit = ExitCode::ok;
   if (files.empty()) throw Error(ExitCode::usage, "name the shard summaries to merge");
   json merged;
-  std::set<int> shards;
+  std::set<int> shards, given;
+  std::set<std::string> statuses;
+  std::string first_start, last_finish;
   json reports = json::array();
   double duration = 0;
   int count = 0;
@@ -162,7 +194,14 @@ std::string merge_summaries(const std::vector<fs::path>& files, ExitCode& exit) 
                     {shown});
     }
     int index = j["shard"].value("index", 0);
-    if (!shards.insert(index).second) throw Error(ExitCode::usage, "shard " + std::to_string(index) + " is given twice", {shown});
+    if (!given.insert(index).second) throw Error(ExitCode::usage, "shard " + std::to_string(index) + " is given twice", {shown});
+    std::string status = j.value("status", "finished");
+    if (status == "running") continue;  // killed, or still at work: counts as missing
+    shards.insert(index);
+    if (status != "finished") statuses.insert(status);
+    std::string started = j.value("started", ""), finished = j.value("finished", "");
+    if (!started.empty() && (first_start.empty() || started < first_start)) first_start = started;
+    if (finished > last_finish) last_finish = finished;
     for (auto& r : j["reports"]) reports.push_back(r);
     duration = std::max(duration, j.value("duration_ms", 0.0));
     exit = worse(exit, static_cast<ExitCode>(j.value("exit_code", 0)));
@@ -180,6 +219,9 @@ std::string merge_summaries(const std::vector<fs::path>& files, ExitCode& exit) 
   merged.erase("force");
   merged["shard"] = {{"count", count}, {"merged", json(std::vector<int>(shards.begin(), shards.end()))}, {"missing", missing}};
   merged["duration_ms"] = duration;
+  merged["started"] = first_start;
+  merged["finished"] = last_finish;
+  merged["status"] = !missing.empty() ? "incomplete" : statuses.empty() ? "finished" : *statuses.begin();
   merged["exit_code"] = static_cast<int>(exit);
   Totals t;
   for (const auto& r : reports) t.add(r);

@@ -293,13 +293,18 @@ void create_parent_folders(const fs::path& file) {
 }
 
 void write_file_atomically(const fs::path& target, std::string_view bytes, bool durable) {
+  write_file_atomically(target, [&](const std::function<void(std::string_view)>& write) { write(bytes); }, durable);
+}
+
+void write_file_atomically(const fs::path& target, const std::function<void(const std::function<void(std::string_view)>&)>& produce,
+                           bool durable) {
   std::string tmpl = (target.parent_path() / (kTempPrefix + "XXXXXX")).string();
   int fd = ::mkostemp(tmpl.data(), O_CLOEXEC);  // O_EXCL: never through a planted link
   if (fd < 0) fail(errno, "cannot write", target);
   fs::path tmp = tmpl;
   ::flock(fd, LOCK_EX);  // alive while written: remove_dead_temp_files leaves it be
   try {
-    write_all(fd, bytes, target);
+    produce([&](std::string_view bytes) { write_all(fd, bytes, target); });
     if (durable && ::fsync(fd) != 0 && errno != EINVAL) fail(errno, "cannot write", target);
   } catch (...) {
     ::close(fd);

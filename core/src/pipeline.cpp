@@ -210,6 +210,11 @@ BuildResult Pipeline::run(const RunOptions& options, const std::function<void(co
       }
     }
 
+  entry_plugins_.assign(plans.size(), {});
+  for (std::size_t i = 0; i < plans.size(); ++i)
+    if (plans[i].config)
+      for (const auto& o : plans[i].config->outputs) entry_plugins_[i].push_back(o.use.plugin);
+
   std::vector<std::size_t> items;  // this shard's work, in plan order
   for (std::size_t i = 0; i < plans.size(); ++i)
     if (static_cast<int>(i % static_cast<std::size_t>(options.shard.count)) == options.shard.index) items.push_back(i);
@@ -224,6 +229,7 @@ BuildResult Pipeline::run(const RunOptions& options, const std::function<void(co
     StagingArea::remove_dead(manifest_.output_dir);
     detail::BuildState(manifest_.state_dir).prepare();
     area.emplace(manifest_.output_dir);
+    survey_other_shards(plans, options);
   }
   out.items = items.size();
   if (options.on_plan) options.on_plan(items.size());

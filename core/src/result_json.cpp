@@ -50,6 +50,7 @@ json to_json(const ReportResult& r) {
           {"agency", r.agency},
           {"kind", r.kind},
           {"year", r.year},
+          {"file_stem", r.file_stem},
           {"summary_values", values},
           {"exit_code", static_cast<int>(r.status)},
           {"error", r.error},
@@ -69,6 +70,7 @@ ReportResult result_from_json(const json& j) {
   r.agency = j.value("agency", "");
   r.kind = j.value("kind", "");
   r.year = j.value("year", 0);
+  r.file_stem = j.value("file_stem", "");
   for (const auto& v : j.value("summary_values", json::array()))
     r.summary_values.push_back(v.is_string() ? Decimal::parse(v.get<std::string>()) : std::nullopt);
   r.status = static_cast<ExitCode>(j.value("exit_code", 0));

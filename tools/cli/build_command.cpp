@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 
 namespace nianbao::cli {
@@ -104,8 +105,11 @@ int default_jobs() {
 int run_manifest(const Manifest& manifest, const BuildFlags& flags, const std::vector<fs::path>& dirs) {
   auto t0 = Clock::now();
   Form form = Form::load(locate_form(manifest.form, manifest.base_dir, manifest.form_source));
-  PluginHost host(dirs);
+  // Plugin code never runs in this process: loading and checks in a child
+  // each, reports in worker processes.
+  PluginHost host(dirs, PluginIsolation::child);
   Pipeline pipeline(manifest, host, form);
+  catch_interrupts();
 
   if (flags.progress != "auto" && flags.progress != "bar" && flags.progress != "ndjson" && flags.progress != "none")
     throw Error(ExitCode::usage, "--progress takes auto, bar, ndjson or none, not '" + flags.progress + "'");
@@ -119,6 +123,7 @@ int run_manifest(const Manifest& manifest, const BuildFlags& flags, const std::v
   options.force = flags.force;
   options.fail_fast = flags.fail_fast;
   options.jobs = flags.jobs > 0 ? flags.jobs : default_jobs();
+  options.item_timeout = flags.timeout;
   options.shard = resolve_shard(flags.shard_index, flags.shard_count);
   options.on_plan = [&](std::size_t items) {
     if (ndjson) std::cout << nlohmann::json{{"event", "plan"}, {"items", items}, {"jobs", options.jobs}}.dump() << std::endl;
@@ -157,6 +162,7 @@ int run_manifest(const Manifest& manifest, const BuildFlags& flags, const std::v
       bar.clear();
       print_findings(stdout, rr);
       if (!rr.error.empty()) fmt::print(stderr, "{}: {}\n", rr.id, rr.error);
+      for (const auto& n : rr.notices) fmt::print(stderr, "{}: warning: {}\n", rr.id, n);
       if (rr.skipped) fmt::print("{}: unchanged since its last build ({} file{} kept)\n", rr.id, rr.files.size(),
                                  rr.files.size() == 1 ? "" : "s");
       for (const auto& o : rr.outputs) fmt::print("{}: wrote {}\n", rr.id, display_path(o));
@@ -178,12 +184,12 @@ int run_manifest(const Manifest& manifest, const BuildFlags& flags, const std::v
       whole.status = e.code();
       whole.error = e.what();
       summary->add(whole);
-      summary->finish(e.code(), ms());
+      summary->finish(e.code(), ms(), "failed");
     }
     throw;
   }
   bar.finish();
-  if (summary) summary->finish(result.exit, ms());
+  if (summary) summary->finish(result.exit, ms(), result.interrupted ? "interrupted" : "finished");
   if (flags.json) std::cout << findings_json(result.reports).dump(2) << "\n";
   if (ndjson)
     std::cout << nlohmann::json{{"event", "done"}, {"exit_code", static_cast<int>(result.exit)}, {"ok", ok},
@@ -196,6 +202,17 @@ int run_manifest(const Manifest& manifest, const BuildFlags& flags, const std::v
                reports == 1 ? "" : "s", shard, ok, skipped ? fmt::format("{} unchanged, ", skipped) : "",
                failed, cancelled ? fmt::format(", {} not attempted", cancelled) : "", errors, errors == 1 ? "" : "s",
                warnings, warnings == 1 ? "" : "s");
+  }
+  if (result.interrupted) {
+    // What was committed is complete; the rest was stopped and nothing of it
+    // published. 128 + the signal, as a shell reports a process it killed.
+    const char* name = sigabbrev_np(result.interrupted);
+    fmt::print(stderr,
+               "nianbao: interrupted by {}: {} report{} done, the rest stopped with nothing of them published; run it "
+               "again to finish (what is done is skipped)\n",
+               name ? std::string("SIG") + name : "signal " + std::to_string(result.interrupted), ok + skipped + failed,
+               ok + skipped + failed == 1 ? "" : "s");
+    return 128 + result.interrupted;
   }
   return static_cast<int>(result.exit);
 }

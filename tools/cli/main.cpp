@@ -39,7 +39,7 @@ std::vector<fs::path> plugin_dirs(const std::vector<std::string>& extra, const M
 }
 
 int list_plugins(const std::vector<std::string>& extra_dirs) {
-  PluginHost host(plugin_dirs(extra_dirs, nullptr));
+  PluginHost host(plugin_dirs(extra_dirs, nullptr), PluginIsolation::child);
   PluginListing listing = host.discover();
   for (const auto& p : listing.plugins) {
     fmt::print("{} {} {}  {}\n    {}\n", to_string(p.kind), p.name, p.version, p.description, display_path(p.file));
@@ -76,6 +76,9 @@ int main(int argc, char** argv) {
   build->add_flag("--write-invalid", flags.write_invalid, "write outputs even when a rule with severity error fails (drafts)");
   build->add_option("-j,--jobs", flags.jobs, "reports built at once, each in a worker process (default: the number of cores)")
       ->check(CLI::Range(1, 1024));
+  build->add_option("--timeout", flags.timeout,
+                    "seconds a report may take before its worker is stopped and it fails (default 600; 0: no limit)")
+      ->check(CLI::Range(0.0, 1e6));
   build->add_flag("--force", flags.force, "rebuild every report, also those unchanged since their last good build");
   auto* fail_fast = build->add_flag("--fail-fast", flags.fail_fast, "stop at the first report that fails");
   bool keep_going = false;
@@ -93,6 +96,8 @@ int main(int argc, char** argv) {
   check->add_option("manifest", manifest, "the manifest (manifest.yaml)")->required();
   check->add_flag("--json", flags.json, "print the findings as a JSON array");
   check->add_option("-j,--jobs", flags.jobs, "reports checked at once (default: the number of cores)")->check(CLI::Range(1, 1024));
+  check->add_option("--timeout", flags.timeout, "seconds a report may take before it fails (default 600; 0: no limit)")
+      ->check(CLI::Range(0.0, 1e6));
   bool plan_json_flag = false;
   auto* plan = app.add_subcommand("plan", "list the work items of MANIFEST in their stable order, with their shards");
   plan->add_option("manifest", manifest, "the manifest (manifest.yaml)")->required();
@@ -152,7 +157,7 @@ int main(int argc, char** argv) {
         return code(ExitCode::usage);
       }
       Manifest m = Manifest::load(manifest);
-      PluginHost host(plugin_dirs(extra_dirs, &m));
+      PluginHost host(plugin_dirs(extra_dirs, &m), PluginIsolation::child);
       const ReportEntry* entry = report_id.empty() ? nullptr : cli::find_entry(m, report_id);
       fmt::print("{}", cli::print_merged(m, host, entry));
       return 0;

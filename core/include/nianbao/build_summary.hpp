@@ -5,11 +5,13 @@
 //   SummaryWriter w("summary.json", manifest, info);
 //   w.add(report_result);  …  w.finish(result.exit, ms);   // written atomically
 //   ExitCode worst; std::string all = merge_summaries({"s0.json", "s1.json"}, worst);
-// Reports are streamed to a temporary file as they come, one JSON line
-// each, so a build of any size holds none of them in memory.
-// Per report: id, entry, item (plan position), status ok|skipped|failed|
-// cancelled, exit_code, error, findings, outputs with sha256 and bytes, and
-// duration_ms.
+// Reports are streamed to a nameless temporary file as they come, one JSON
+// line each, so a build of any size holds none of them in memory. The build:
+// started and finished (UTC), status running|finished|interrupted|failed
+// (running is written when the writer is made, replacing the last run's
+// summary at once), exit_code, totals. Per report: id, entry, item (plan
+// position), status ok|skipped|failed|cancelled, exit_code, error, findings,
+// outputs with sha256 and bytes, notices, and duration_ms.
 #pragma once
 #include <nianbao/api.hpp>
 #include <nianbao/manifest.hpp>
@@ -32,19 +34,21 @@ struct SummaryInfo {
 class NIANBAO_API SummaryWriter {
  public:
   SummaryWriter(std::filesystem::path target, const Manifest& manifest, SummaryInfo info);
-  ~SummaryWriter();  // a summary never finished leaves no file behind
+  ~SummaryWriter();
   SummaryWriter(const SummaryWriter&) = delete;
   SummaryWriter& operator=(const SummaryWriter&) = delete;
   void add(const ReportResult& r);
   // Writes the summary to its target (temporary name, then rename).
-  void finish(ExitCode exit, double duration_ms);
+  // `status`: "finished", "interrupted" (a signal) or "failed" (the build
+  // could not run: configuration, a busy folder).
+  void finish(ExitCode exit, double duration_ms, const std::string& status = "finished");
 
  private:
   struct State;
   std::unique_ptr<State> s_;
 };
 
-// One summary from the shards of one build: refuses (Error(data), naming
+// One summary from the shards of one build: refuses (Error(usage), naming
 // the file) a file that is not a summary, one of another manifest or tool
 // version, or a shard given twice; a missing shard is listed and makes the
 // exit code 75 (temp_fail: run that shard again). `exit` gets the worst code.

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -110,6 +111,11 @@ NIANBAO_API void create_parent_folders(const std::filesystem::path& file);
 // checked (Error 73/74 with the reason). `durable`: synced to disk, file and
 // folder, before the call returns (not needed for what can be rebuilt).
 NIANBAO_API void write_file_atomically(const std::filesystem::path& target, std::string_view bytes, bool durable = true);
+// The same for content made piece by piece: `produce` calls its argument
+// with each piece, in order (a summary of any size, never whole in memory).
+NIANBAO_API void write_file_atomically(const std::filesystem::path& target,
+                                       const std::function<void(const std::function<void(std::string_view)>&)>& produce,
+                                       bool durable = true);
 
 // Removes the temporary files write_file_atomically left in `dir` when its
 // process was killed (their lock is free); returns how many.

@@ -82,6 +82,7 @@ struct NIANBAO_API ReportResult {
   std::string agency;
   std::string kind;
   int year = 0;
+  std::string file_stem;  // what its files are named (before each output's extension)
   std::vector<std::optional<Decimal>> summary_values;  // per form summary column
   ExitCode status = ExitCode::ok;  // ok, or why the job failed
   std::string error;               // the failure, with its location
@@ -133,18 +134,37 @@ class NIANBAO_API Pipeline {
   ReportResult run_summary(const ResolvedOutput& out, const std::vector<ReportResult>& reports, const RunOptions& options,
                            const StagingArea& area);
   std::string config_key(const EntryConfig& c, const RunOptions& options);
+  // A work item's key: its configuration and the bytes of its inputs.
+  std::string entry_key(const ReportEntry& entry, const Planned& plan);
+  // Sharded builds: the file names of the other shards' reports, so that two
+  // reports of one plan never write the same file, whichever shards build
+  // them (build/plan.cpp). Cached in the state; read in workers otherwise.
+  void survey_other_shards(const std::vector<Planned>& plans, const RunOptions& options);
+  struct Foreign {
+    std::size_t entry;
+    int shard;
+    std::string id;
+    std::vector<std::string> plugins;
+  };
+  std::vector<std::vector<std::string>> entry_plugins_;  // per manifest entry: its output plugins
+  // The date a report's documents carry: the build's, else its 落款's, else 1 January after its year.
+  std::string document_date(const Report& r) const;
+  std::map<std::string, Foreign> foreign_stems_;  // file stem → the earliest report of another shard that writes it
+  // Throws Error(config) when a report of work item `entry` would write the
+  // files of an earlier report of another shard.
+  void check_foreign(const ReportResult& rr, std::size_t entry, const std::vector<std::string>& plugins) const;
   // A plugin's or the form's file, hashed once a run.
   const std::string& file_hash(const std::filesystem::path& file);
   // An output plugin object, created once per process — in a worker, where
   // plugin code runs.
   OutputPlugin& output_plugin(const PluginUse& use);
-  std::map<std::string, std::shared_ptr<OutputPlugin>> output_plugins_;
-  std::filesystem::path data_root_;  // the manifest's folder, links resolved: data is read only below it
 
   const Manifest& manifest_;
   PluginHost& host_;
   const Form& form_;
   BuildConfig config_;
+  std::filesystem::path data_root_;  // the manifest's folder, links resolved: data is read only below it
+  std::map<std::string, std::shared_ptr<OutputPlugin>> output_plugins_;
   // Output files written in this run: a 64-bit hash of the path → the
   // report (hash of its id) and its work item. Tens of bytes a file, so that
   // a province's build does not grow with its number of reports.

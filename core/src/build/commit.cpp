@@ -7,6 +7,8 @@
 
 #include "../result_json.hpp"
 
+#include <algorithm>
+
 namespace nianbao {
 
 namespace fs = std::filesystem;
@@ -29,6 +31,16 @@ void Pipeline::claim(const fs::path& file, const std::string& id, std::size_t en
   throw Error(ExitCode::config, "report '" + id + "' would overwrite " + display_path(file) + ", written by " + other + " in this run");
 }
 
+void Pipeline::check_foreign(const ReportResult& rr, std::size_t entry, const std::vector<std::string>& plugins) const {
+  auto it = foreign_stems_.find(rr.file_stem);
+  if (rr.file_stem.empty() || it == foreign_stems_.end() || it->second.entry > entry) return;
+  for (const auto& p : plugins)
+    if (std::find(it->second.plugins.begin(), it->second.plugins.end(), p) != it->second.plugins.end())
+      throw Error(ExitCode::config, "report '" + rr.id + "' would overwrite the files of report '" + it->second.id +
+                                        "', which shard " + std::to_string(it->second.shard) + " builds: both are named “" +
+                                        rr.file_stem + "” (give one of them another file_name)");
+}
+
 void Pipeline::commit(Outcome& o, const RunOptions& options) {
   const bool build = options.mode == Mode::build;
   detail::BuildState state(manifest_.state_dir);
@@ -38,6 +50,7 @@ void Pipeline::commit(Outcome& o, const RunOptions& options) {
     ReportResult& rr = o.results[i];
     std::vector<StagedFile>& staged = o.staged[i];
     try {
+      if (!rr.files.empty() && o.entry < entry_plugins_.size()) check_foreign(rr, o.entry, entry_plugins_[o.entry]);
       for (const auto& f : rr.files) claim(f.path, rr.id, o.entry);
       if (!staged.empty()) {
         rr.outputs = StagedFiles::commit_staged(staged);

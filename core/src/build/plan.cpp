@@ -1,5 +1,9 @@
-// The plan of a build: its work items in a stable order, and which of them a
-// shard builds.
+// The plan of a build: its work items in a stable order, which of them a
+// shard builds, and — for a shard — what the other shards' reports are named.
+#include "state.hpp"
+#include "workers.hpp"
+
+#include <nianbao/compose.hpp>
 #include <nianbao/hash.hpp>
 #include <nianbao/pipeline.hpp>
 
@@ -10,6 +14,70 @@
 namespace nianbao {
 
 using nlohmann::json;
+
+void Pipeline::survey_other_shards(const std::vector<Planned>& plans, const RunOptions& options) {
+  foreign_stems_.clear();
+  const auto count = static_cast<std::size_t>(options.shard.count);
+  if (count <= 1) return;
+  auto add = [&](const std::string& stem, std::size_t entry, const std::string& id) {
+    if (stem.empty()) return;
+    auto [it, fresh] = foreign_stems_.try_emplace(stem, Foreign{entry, static_cast<int>(entry % count), id, entry_plugins_[entry]});
+    if (!fresh && entry < it->second.entry) it->second = Foreign{entry, static_cast<int>(entry % count), id, entry_plugins_[entry]};
+  };
+  // From the stamps the other shards left (they share the state folder), when
+  // their inputs are unchanged; by reading their inputs otherwise.
+  detail::BuildState state(manifest_.state_dir);
+  std::vector<std::size_t> unknown;
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    if (i % count == static_cast<std::size_t>(options.shard.index) || plans[i].error || !plans[i].config) continue;
+    const ReportEntry& entry = manifest_.reports[i];
+    auto stamp = state.read("entry", entry.id);
+    std::vector<std::pair<std::string, std::string>> known;
+    bool cached = stamp && stamp->value("key", "") == entry_key(entry, plans[i]) &&
+                  detail::files_unchanged(stamp->value("files_read", json::array()));
+    if (cached)
+      for (const auto& rj : stamp->value("reports", json::array())) {
+        auto r = state.read("report", rj.value("id", ""));
+        std::string stem = r ? (*r)["result"].value("file_stem", "") : "";
+        if (stem.empty()) {
+          cached = false;
+          break;
+        }
+        known.emplace_back(rj.value("id", ""), stem);
+      }
+    if (!cached) {
+      unknown.push_back(i);
+      continue;
+    }
+    for (const auto& [id, stem] : known) add(stem, i, id);
+  }
+  if (unknown.empty()) return;
+  // Reading inputs is plugin code: in workers, as every report is built.
+  detail::run_in_workers(
+      unknown.size(), std::max(1, std::min<int>(options.jobs, static_cast<int>(unknown.size()))), options.item_timeout,
+      [&](std::size_t k) {
+        json names = json::array();
+        std::size_t i = unknown[k];
+        try {
+          for (auto& r : read_reports(manifest_.reports[i], host_, form_, data_root_))
+            try {
+              names.push_back({r.id, compose(form_, r, plans[i].config->document, document_date(r)).file_stem});
+            } catch (const Error&) {
+              // a report that cannot be composed writes no file
+            }
+        } catch (const Error&) {
+          // an item that cannot be read writes no file; its own shard says why
+        }
+        return json{{"names", names}}.dump();
+      },
+      [&](std::size_t k, const std::string& text, const detail::WorkerFailure* failure) {
+        if (failure) return true;
+        json j = json::parse(text, nullptr, false);
+        if (j.is_object())
+          for (const auto& n : j.value("names", json::array())) add(n[1].get<std::string>(), unknown[k], n[0].get<std::string>());
+        return true;
+      });
+}
 
 std::string plan_json(const Manifest& manifest, const Shard& shard, bool only_this_shard) {
   json items = json::array();

@@ -48,23 +48,26 @@ void require_identity(const Form& form, const Report& r, const std::string& wher
     throw Error(ExitCode::data, "缺少单位类型（kind），可选：" + join(form.kind_keys(), "、"), {where});
 }
 
-// Whether the files the inputs referred to at the last good build are as they were.
-bool same_files(const json& recorded) {
-  if (!recorded.is_array()) return false;
-  for (const auto& f : recorded) {
-    if (!f.is_array() || f.size() != 2 || !f[0].is_string() || !f[1].is_string()) return false;
+}  // namespace
+
+std::string Pipeline::entry_key(const ReportEntry& entry, const Planned& plan) {
+  Sha256 k;
+  k.add(*plan.config_key);
+  for (const auto& in : entry.inputs) {
+    k.add(in.plugin).add(in.display_path);
+    const PluginInfo& info = host_.info(PluginKind::input, in.plugin);
+    k.add(info.version).add(file_hash(info.file));  // hashed before the workers started
+    for (const auto& [name, raw] : in.options) k.add(name).add(raw.text);
     std::error_code ec;
-    if (!fs::is_regular_file(f[0].get<std::string>(), ec)) return false;
-    try {
-      if (sha256_file(f[0].get<std::string>()) != f[1].get<std::string>()) return false;
-    } catch (const Error&) {
-      return false;
-    }
+    k.add(fs::is_regular_file(in.path, ec) ? sha256_file(in.path) : "missing");
   }
-  return true;
+  return k.hex();
 }
 
-}  // namespace
+std::string Pipeline::document_date(const Report& r) const {
+  if (!build_date_.empty()) return build_date_;
+  return r.signature ? r.signature->date : std::to_string(r.year + 1) + "-01-01";
+}
 
 OutputPlugin& Pipeline::output_plugin(const PluginUse& use) {
   auto& p = output_plugins_[use.plugin];
@@ -92,25 +95,14 @@ Pipeline::Outcome Pipeline::run_entry(const ReportEntry& entry, const Planned& p
                   entry.source);
 
     if (build) {
-      // The work item's key: its configuration and the bytes of its inputs.
-      Sha256 k;
-      k.add(*plan.config_key);
-      for (const auto& in : entry.inputs) {
-        k.add(in.plugin).add(in.display_path);
-        const PluginInfo& info = host_.info(PluginKind::input, in.plugin);
-        k.add(info.version).add(file_hash(info.file));  // hashed before the workers started
-        for (const auto& [name, raw] : in.options) k.add(name).add(raw.text);
-        std::error_code ec;
-        k.add(fs::is_regular_file(in.path, ec) ? sha256_file(in.path) : "missing");
-      }
-      out.entry_key = k.hex();
+      out.entry_key = entry_key(entry, plan);
       if (!options.force) {
         // Nothing changed for the whole item — its inputs, and the files they
         // referred to: no input is even parsed.
         bool damaged = false;
         auto stamp = state->read("entry", entry.id, &damaged);
         if (damaged) entry_notices.push_back("the record of its last build was damaged and is ignored: it is built again");
-        if (stamp && stamp->value("key", "") == out.entry_key && same_files(stamp->value("files_read", json::array()))) {
+        if (stamp && stamp->value("key", "") == out.entry_key && detail::files_unchanged(stamp->value("files_read", json::array()))) {
           std::vector<ReportResult> kept;
           std::vector<std::string> notices;
           const json reports = stamp->value("reports", json::array());
@@ -167,11 +159,10 @@ Pipeline::Outcome Pipeline::run_entry(const ReportEntry& entry, const Planned& p
           rr = std::move(*kept);
           key.clear();  // its stamp stands as it is
         } else if (build && (!invalid || options.write_invalid)) {
-          std::string build_date = build_date_;
-          if (build_date.empty())
-            build_date = report.signature ? report.signature->date : std::to_string(report.year + 1) + "-01-01";
+          std::string build_date = document_date(report);
           Document doc = compose(form_, report, config.document, build_date);
           doc.build_date = build_date;
+          rr.file_stem = doc.file_stem;
           StagedFiles files(*area, slot + "/" + std::to_string(n));
           for (const auto& p : outputs) {
             const std::string who = "output plugin '" + p.use.plugin + "'";

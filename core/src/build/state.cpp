@@ -96,6 +96,21 @@ std::optional<ReportResult> fresh_result(const BuildState& state, const std::str
   return r;
 }
 
+bool files_unchanged(const nlohmann::json& recorded) {
+  if (!recorded.is_array()) return false;
+  for (const auto& f : recorded) {
+    if (!f.is_array() || f.size() != 2 || !f[0].is_string() || !f[1].is_string()) return false;
+    std::error_code ec;
+    if (!fs::is_regular_file(f[0].get<std::string>(), ec)) return false;
+    try {
+      if (sha256_file(f[0].get<std::string>()) != f[1].get<std::string>()) return false;
+    } catch (const Error&) {
+      return false;
+    }
+  }
+  return true;
+}
+
 void record_stat(OutputRecord& r) {
   struct stat st {};
   if (::lstat(r.path.c_str(), &st) != 0) return;

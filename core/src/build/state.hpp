@@ -38,6 +38,10 @@ class BuildState {
 std::optional<ReportResult> fresh_result(const BuildState& state, const std::string& id, const std::string& key,
                                          std::vector<std::string>& notices);
 
+// Whether the files an item's inputs referred to at its last good build
+// ([[path, sha256], …], as its entry stamp keeps them) are as they were.
+bool files_unchanged(const nlohmann::json& recorded);
+
 // Notes a committed file's identity on disk (inode, times) beside its hash.
 void record_stat(OutputRecord& r);
 // Whether a file a good build wrote is still exactly that file: a regular
