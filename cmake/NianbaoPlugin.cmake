@@ -13,7 +13,8 @@ function(nianbao_add_plugin target)
     OUTPUT_NAME "nianbao-${P_KIND}-${P_NAME}"
     LIBRARY_OUTPUT_DIRECTORY "${P_OUTPUT_DIR}"
     INSTALL_RPATH "$ORIGIN/${NIANBAO_REL_LIB_FROM_PLUGINS}")
-  if(NOT P_ALLOW_UNDEFINED AND NOT NIANBAO_SANITIZE)
+  # Sanitizer builds leave the runtime to the executable (clang links it there only).
+  if(NOT P_ALLOW_UNDEFINED AND NOT NIANBAO_SANITIZE AND NOT NIANBAO_FUZZ)
     target_link_options(${target} PRIVATE "LINKER:--no-undefined")
   endif()
   if(NOT P_NO_INSTALL)

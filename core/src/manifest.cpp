@@ -133,7 +133,7 @@ Options resolve_options(const std::string& plugin, const std::vector<OptionSpec>
   std::map<std::string, RawOption> written = base;
   for (const auto& [k, raw] : use.options) written[k] = raw;
   for (const auto& [k, raw] : written) {
-    auto spec = std::find_if(schema.begin(), schema.end(), [&](const OptionSpec& s) { return s.name == k; });
+    auto spec = std::find_if(schema.begin(), schema.end(), [&, name = k](const OptionSpec& s) { return s.name == name; });
     if (spec == schema.end())
       throw Error(ExitCode::config,
                   "plugin '" + plugin + "' has no option '" + k + "'" + did_you_mean(k, names) +

@@ -177,7 +177,8 @@ BuildResult Pipeline::run(const RunOptions& options, const std::function<void(co
   std::vector<Planned> plans(manifest_.reports.size());
   for (std::size_t i = 0; i < plans.size(); ++i) {
     try {
-      plans[i].config = config_.resolve(&manifest_.reports[i], build);
+      // `check` resolves and checks the outputs too: it rejects all that build would.
+      plans[i].config = config_.resolve(&manifest_.reports[i], true);
       auto [it, fresh] = config_keys_.try_emplace(plans[i].config.get());
       if (fresh && build) it->second = config_key(*plans[i].config, options);
       plans[i].config_key = &it->second;
@@ -196,7 +197,7 @@ BuildResult Pipeline::run(const RunOptions& options, const std::function<void(co
   const bool whole_build = options.shard.count == 1;
   std::vector<ResolvedOutput> summaries;
   std::vector<ReportResult> failed_summaries;
-  if (build && whole_build)
+  if (whole_build)
     for (const auto& use : manifest_.summary) {
       try {
         summaries.push_back(config_.resolve_summary(use));
@@ -252,7 +253,7 @@ BuildResult Pipeline::run(const RunOptions& options, const std::function<void(co
         if (on_report) on_report(rr);
         if (options.keep_results) {
           out.reports.push_back(std::move(rr));
-        } else if (!summaries.empty()) {
+        } else if (build && !summaries.empty()) {
           rr.files.clear();
           rr.outputs.clear();
           for_summaries.push_back(std::move(rr));
@@ -314,11 +315,11 @@ BuildResult Pipeline::run(const RunOptions& options, const std::function<void(co
     }
     if (options.keep_results)
       for (auto& rr : summary_results) out.reports.push_back(std::move(rr));
-    for (auto& rr : failed_summaries) {
-      out.exit = worse(out.exit, rr.status);
-      if (on_report) on_report(rr);
-      if (options.keep_results) out.reports.push_back(std::move(rr));
-    }
+  }
+  for (auto& rr : failed_summaries) {
+    out.exit = worse(out.exit, rr.status);
+    if (on_report) on_report(rr);
+    if (options.keep_results) out.reports.push_back(std::move(rr));
   }
   out.interrupted = interrupt_signal();
   return out;

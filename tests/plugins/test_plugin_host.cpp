@@ -154,7 +154,7 @@ TEST(PluginHost, DiscoverListsGoodPluginsAndWhyOthersWereRefused) {
   std::vector<std::string> good, refused;
   for (const auto& p : l.plugins) good.push_back(p.name);
   for (const auto& [file, why] : l.refused) refused.push_back(file.filename().string());
-  EXPECT_EQ(good, (std::vector<std::string>{"crashes", "probe", "throws"}));
+  EXPECT_EQ(good, (std::vector<std::string>{"crashes", "hostile", "probe", "throws"}));
   EXPECT_EQ(refused, (std::vector<std::string>{"nianbao-output-badsize.so", "nianbao-output-nosymbol.so",
                                                "nianbao-output-otherabi.so", "nianbao-output-unresolved.so"}));
 }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -78,13 +79,14 @@ std::optional<ReportResult> fresh_result(const BuildState& state, const std::str
                                          std::vector<std::string>& notices) {
   bool damaged = false;
   auto stamp = state.read("report", id, &damaged);
-  if (damaged) notices.push_back("the record of its last build was damaged and is ignored: it is built again");
+  const std::string note = "the record of its last build was damaged and is ignored: it is built again";
+  if (damaged && std::find(notices.begin(), notices.end(), note) == notices.end()) notices.push_back(note);
   if (!stamp || stamp->value("key", "") != key || !stamp->contains("result")) return std::nullopt;
   ReportResult r;
   try {
     r = result_from_json((*stamp)["result"]);
   } catch (const std::exception&) {
-    notices.push_back("the record of its last build was damaged and is ignored: it is built again");
+    if (std::find(notices.begin(), notices.end(), note) == notices.end()) notices.push_back(note);
     return std::nullopt;
   }
   if (r.status != ExitCode::ok) return std::nullopt;
