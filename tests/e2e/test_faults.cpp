@@ -74,23 +74,10 @@ class Faults : public Cli {
   // The command in the background, for tests that signal it or run another
   // build beside it; stdout/stderr in bg-out.txt/bg-err.txt.
   pid_t spawn(const std::string& args) {
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      if (::chdir(dir.c_str()) != 0) ::_exit(127);
-      int o = ::open((dir / "bg-out.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      int e = ::open((dir / "bg-err.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      ::dup2(o, 1);
-      ::dup2(e, 2);
-      ::execl("/bin/sh", "sh", "-c", (std::string("exec '") + NIANBAO_EXE + "' " + args).c_str(), nullptr);
-      ::_exit(127);
-    }
-    return pid;
+    return start({"/bin/sh", "-c", std::string("exec '") + NIANBAO_EXE + "' " + args}, dir, {}, dir / "bg-out.txt",
+                 dir / "bg-err.txt");
   }
-  static int wait_for(pid_t pid) {
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
+  static int wait_for(pid_t pid) { return finish(pid); }
   // Until the background build is at work (its staging area exists).
   bool building(const fs::path& out) {
     for (int i = 0; i < 200; ++i) {

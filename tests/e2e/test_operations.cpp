@@ -124,26 +124,11 @@ class Operations : public Cli {
   // Runs argv in `cwd` with `env` added to a PATH that finds nianbao; returns
   // the exit status (128 + signal when killed), output in out.txt/err.txt.
   int exec(const std::vector<std::string>& argv, const fs::path& cwd, const std::map<std::string, std::string>& env = {}) {
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      if (::chdir(cwd.c_str()) != 0) ::_exit(127);
-      int o = ::open((dir / "out.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      int e = ::open((dir / "err.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      ::dup2(o, 1);
-      ::dup2(e, 2);
-      std::string path = bin.string() + ":" + (std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin");
-      ::setenv("PATH", path.c_str(), 1);
-      for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
-      std::vector<char*> args;
-      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      ::execvp(args[0], args.data());
-      ::_exit(127);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
+    std::vector<std::pair<std::string, std::string>> vars(env.begin(), env.end());
+    vars.emplace_back("PATH", bin.string() + ":" + (std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin"));
+    int rc = finish(start(argv, cwd, vars, dir / "out.txt", dir / "err.txt"));
     err = slurp(dir / "err.txt");
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return rc;
   }
   int shell(const std::string& script, const fs::path& cwd, const std::map<std::string, std::string>& env = {}) {
     return exec({"/bin/sh", "-c", script}, cwd, env);

@@ -30,28 +30,23 @@ using Clock = std::chrono::steady_clock;
 constexpr char kPhase = 'P', kResult = 'R';
 int g_result_fd = -1;  // in a worker: where its messages go
 
+// The whole of `size` bytes through read(2) or write(2), across partial
+// transfers and signals; false at end of file or on an error.
+template <class Op, class Byte>
+bool transfer_all(Op op, int fd, Byte* p, std::size_t size) {
+  while (size > 0) {
+    ssize_t n = op(fd, p, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
 bool write_all(int fd, const void* data, std::size_t size) {
-  const char* p = static_cast<const char*>(data);
-  while (size > 0) {
-    ssize_t n = ::write(fd, p, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    p += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return true;
+  return transfer_all(::write, fd, static_cast<const char*>(data), size);
 }
-bool read_all(int fd, void* data, std::size_t size) {
-  char* p = static_cast<char*>(data);
-  while (size > 0) {
-    ssize_t n = ::read(fd, p, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    p += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return true;
-}
+bool read_all(int fd, void* data, std::size_t size) { return transfer_all(::read, fd, static_cast<char*>(data), size); }
 bool send(int fd, char type, const std::string& text) {
   std::uint64_t len = text.size();
   return write_all(fd, &type, 1) && write_all(fd, &len, sizeof len) && write_all(fd, text.data(), text.size());
