@@ -307,7 +307,7 @@ TEST_F(Faults, APluginThatCrashesThrowsExitsOrHangsCostsOnlyItsReport) {
                     "' --jobs " + jobs);
     EXPECT_EQ(r.rc, 70);
     for (const char* says :
-         {"a0: output plugin 'hostile' crashed (killed by signal 11: Segmentation fault) while writing report a0",
+         {"a0: output plugin 'hostile' crashed (killed by signal ", ") while writing report a0;",
           "a1: output plugin 'hostile' threw something that is not an exception",
           "a2: output plugin 'hostile' ended its process (exit code 0) while writing report a2",
           "a3: output plugin 'hostile' took longer than 1 s and was stopped while writing report a3 (the time limit is --timeout)"})
@@ -331,10 +331,8 @@ TEST_F(Faults, AOneReportBuildAndTheCountyWorkbookAreIsolatedToo) {
   agencies({"好镇人民政府"}, "[text]", "summary: [hostile]\n");
   r = run(std::string("build manifest.yaml --plugin-dir '") + FIXTURE_DIR + "'");
   EXPECT_EQ(r.rc, 70);
-  EXPECT_NE(r.err.find("summary:hostile: output plugin 'hostile' crashed (killed by signal 11: Segmentation fault) while "
-                       "writing the build's summary"),
-            std::string::npos)
-      << r.err;
+  EXPECT_NE(r.err.find("summary:hostile: output plugin 'hostile' crashed (killed by signal "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(") while writing the build's summary"), std::string::npos) << r.err;
   EXPECT_EQ(out_files(), std::vector<std::string>{title("好镇人民政府") + ".txt"});
   EXPECT_TRUE(leftovers(dir / "out").empty());
 }
@@ -358,10 +356,8 @@ TEST_F(Faults, ADamagedPluginFileIsRefusedNamingItNotBlamedOnAProfile) {
   edit("manifest.yaml", "outputs: [text, xlsx, pdf]", "outputs: [text, loadcrash]");
   r = run("build manifest.yaml");
   EXPECT_EQ(r.rc, 69) << r.err;
-  EXPECT_NE(r.err.find("nianbao-output-loadcrash.so: plugin refused: crashed (killed by signal 11: Segmentation fault) while "
-                       "being loaded"),
-            std::string::npos)
-      << r.err;
+  EXPECT_NE(r.err.find("nianbao-output-loadcrash.so: plugin refused: crashed (killed by signal "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(") while being loaded"), std::string::npos) << r.err;
   Outcome p = run("plugins --plugin-dir '" + crashing + "'");
   EXPECT_EQ(p.rc, 69);
   EXPECT_NE(p.err.find("crashed"), std::string::npos) << p.err;

@@ -141,10 +141,9 @@ TEST_F(Nightly, APluginThatCrashesLosesOneReportNotTheBuild) {
     SCOPED_TRACE(jobs);
     Outcome r = run(std::string("build manifest.yaml --force --plugin-dir '") + FIXTURE_DIR + "' --jobs " + jobs);
     EXPECT_EQ(r.rc, 70);
-    EXPECT_NE(r.err.find("a1: output plugin 'crashes' crashed (killed by signal 11: Segmentation fault) while writing report a1; "
-                         "nothing of it was published"),
-              std::string::npos)
-        << r.err;
+    // SIGSEGV (11), or SIGABRT (6) where a sanitizer catches it first.
+    EXPECT_NE(r.err.find("a1: output plugin 'crashes' crashed (killed by signal "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(") while writing report a1; nothing of it was published"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("4 reports: 3 ok, 1 failed"), std::string::npos) << r.err;
     EXPECT_TRUE(fs::exists(dir / "out" / (title(3) + ".txt")));
     EXPECT_FALSE(fs::exists(dir / "out" / "崩溃镇人民政府2023年政府信息公开工作年度报告.txt"));
@@ -189,8 +188,9 @@ TEST_F(Nightly, KilledMidBuildLeavesOnlyCompleteFilesAndTheNextRunFinishes) {
     ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
-  // Kill it once some reports are done and others are being written.
-  for (int i = 0; i < 2000; ++i) {
+  // Kill it once some reports are done and others are being written (up to
+  // a minute: a sanitizer build is slow).
+  for (int i = 0; i < 12000; ++i) {
     std::error_code ec;
     std::size_t n = 0;
     for (const auto& e : fs::directory_iterator(dir / "out", ec)) n += e.path().extension() == ".pdf";
