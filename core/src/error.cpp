@@ -50,4 +50,22 @@ ExitCode worse(ExitCode a, ExitCode b) {
   return a;
 }
 
+void Problems::add(const Error& e) {
+  ++total_;
+  if (kept_.size() < limit) kept_.push_back(e);
+}
+
+ExitCode Problems::code() const {
+  ExitCode c = ExitCode::ok;
+  for (const auto& e : kept_) c = worse(c, e.code());
+  return c;
+}
+
+std::string Problems::text() const {
+  std::string s;
+  for (const auto& e : kept_) s += (s.empty() ? "" : "\n") + std::string(e.what());
+  if (total_ > kept_.size()) s += "\n……另有 " + std::to_string(total_ - kept_.size()) + " 处错误未列出（共 " + std::to_string(total_) + " 处）";
+  return s;
+}
+
 }  // namespace nianbao

@@ -4,6 +4,7 @@
 // state (incremental builds), workers, build_lock, interrupt, plan.
 #include "build/build_lock.hpp"
 #include "build/outcome.hpp"
+#include "build/plan.hpp"
 #include "build/state.hpp"
 #include "build/workers.hpp"
 #include "config_lookup.hpp"
@@ -163,37 +164,43 @@ std::string lost_item_message(const detail::WorkerFailure& f) {
 
 }  // namespace
 
-BuildResult Pipeline::run(const RunOptions& options, const std::function<void(const ReportResult&)>& on_report) {
-  BuildResult out;
-  claimed_.clear();
-  const bool build = options.mode == Mode::build;
+std::vector<Pipeline::Planned> Pipeline::configure(const RunOptions& options) {
   if (options.shard.count < 1 || options.shard.index < 0 || options.shard.index >= options.shard.count)
     throw Error(ExitCode::usage, "shard " + std::to_string(options.shard.index) + " of " + std::to_string(options.shard.count) +
                                      " does not exist: the index runs from 0 to count-1");
   // Configuration first, for every report: a wrong profile, option or font
-  // file stops the build before anything is read or written.
+  // file stops the build before anything is read or written. `check` resolves
+  // and checks the outputs too: it rejects all that build would.
   build_date_ = fixed_build_date(manifest_);
   config_keys_.clear();
   std::vector<Planned> plans(manifest_.reports.size());
   for (std::size_t i = 0; i < plans.size(); ++i) {
     try {
-      // `check` resolves and checks the outputs too: it rejects all that build would.
       plans[i].config = config_.resolve(&manifest_.reports[i], true);
       auto [it, fresh] = config_keys_.try_emplace(plans[i].config.get());
-      if (fresh && build) it->second = config_key(*plans[i].config, options);
+      if (fresh && options.mode != Mode::check) it->second = config_key(*plans[i].config, options);
       plans[i].config_key = &it->second;
     } catch (const Error& e) {
       if (e.code() == ExitCode::config) throw;
       plans[i].error = e;
     }
   }
-  if (build)  // each input plugin's file once, not once per report
-    for (const auto& e : manifest_.reports)
-      for (const auto& in : e.inputs) try {
-          file_hash(host_.info(PluginKind::input, in.plugin).file);
-        } catch (const Error&) {
-          // a plugin that cannot be loaded fails its reports, as they run
-        }
+  // Each input plugin's file once, not once per report.
+  for (const auto& e : manifest_.reports)
+    for (const auto& in : e.inputs) try {
+        file_hash(host_.info(PluginKind::input, in.plugin, in.source).file);
+      } catch (const Error& err) {
+        if (err.code() == ExitCode::config) throw;  // a plugin name nothing provides
+        // a plugin that cannot be loaded fails its reports, as they are read
+      }
+  return plans;
+}
+
+BuildResult Pipeline::run(const RunOptions& options, const std::function<void(const ReportResult&)>& on_report) {
+  BuildResult out;
+  claimed_.clear();
+  const bool build = options.mode == Mode::build;
+  std::vector<Planned> plans = configure(options);
   const bool whole_build = options.shard.count == 1;
   std::vector<ResolvedOutput> summaries;
   std::vector<ReportResult> failed_summaries;
@@ -211,15 +218,6 @@ BuildResult Pipeline::run(const RunOptions& options, const std::function<void(co
       }
     }
 
-  entry_plugins_.assign(plans.size(), {});
-  for (std::size_t i = 0; i < plans.size(); ++i)
-    if (plans[i].config)
-      for (const auto& o : plans[i].config->outputs) entry_plugins_[i].push_back(o.use.plugin);
-
-  std::vector<std::size_t> items;  // this shard's work, in plan order
-  for (std::size_t i = 0; i < plans.size(); ++i)
-    if (static_cast<int>(i % static_cast<std::size_t>(options.shard.count)) == options.shard.index) items.push_back(i);
-
   // Before anything is written: the output folder is this build's (or this
   // shard's), what dead builds left there is gone, and the state folder
   // takes writes — so a build that cannot finish fails now, not midway.
@@ -230,8 +228,15 @@ BuildResult Pipeline::run(const RunOptions& options, const std::function<void(co
     StagingArea::remove_dead(manifest_.output_dir);
     detail::BuildState(manifest_.state_dir).prepare();
     area.emplace(manifest_.output_dir);
-    survey_other_shards(plans, options);
   }
+
+  Spill spill;
+  std::vector<Item> all = plan_items(plans, options, spill, out.interrupted);
+  if (out.interrupted) return out;
+  std::vector<const Item*> items;  // this shard's part, in plan order
+  const auto count = static_cast<std::size_t>(options.shard.count);
+  for (const auto& it : all)
+    if (it.index % count == static_cast<std::size_t>(options.shard.index)) items.push_back(&it);
   out.items = items.size();
   if (options.on_plan) options.on_plan(items.size());
 
@@ -247,61 +252,103 @@ BuildResult Pipeline::run(const RunOptions& options, const std::function<void(co
       Outcome& ready = arrived.at(next_commit);
       commit(ready, options);
       if (area) area->discard(std::to_string(next_commit));
-      for (auto& rr : ready.results) {
-        if (!rr.cancelled) out.exit = worse(out.exit, rr.status);
-        if (rr.status != ExitCode::ok && options.fail_fast) stop = true;
-        if (on_report) on_report(rr);
-        if (options.keep_results) {
-          out.reports.push_back(std::move(rr));
-        } else if (build && !summaries.empty()) {
-          rr.files.clear();
-          rr.outputs.clear();
-          for_summaries.push_back(std::move(rr));
-        }
+      ReportResult& rr = ready.result;
+      if (!rr.cancelled) out.exit = worse(out.exit, rr.status);
+      if (rr.status != ExitCode::ok && options.fail_fast) stop = true;
+      if (on_report) on_report(rr);
+      if (options.keep_results) {
+        out.reports.push_back(std::move(rr));
+      } else if (build && !summaries.empty()) {
+        rr.files.clear();
+        rr.outputs.clear();
+        for_summaries.push_back(std::move(rr));
       }
       arrived.erase(next_commit++);
     }
   };
-  auto job = [&](std::size_t k) {
-    const std::size_t i = items[k];
-    Outcome o = run_entry(manifest_.reports[i], plans[i], options, area ? &*area : nullptr, std::to_string(k));
-    o.item = k;
-    o.entry = i;
-    return o.to_json().dump();
+  // What this process can settle itself — a report that cannot be built, or
+  // one unchanged since its last good build — needs no worker.
+  auto settled = [&](std::size_t k) -> std::optional<Outcome> {
+    const Item& it = *items[k];
+    const std::string& entry = manifest_.reports[it.entry].id;
+    Outcome o;
+    if (it.error) o = Outcome::failure(it.index, it.entry, it.id, it.error->code(), it.error->what());
+    else if (!it.problems.empty()) o = Outcome::failure(it.index, it.entry, it.id, it.problems_code, it.problems);
+    else if (it.kept && build) {
+      o.item = it.index;
+      o.entry = it.entry;
+      o.result = *it.kept;
+    } else {
+      return std::nullopt;
+    }
+    o.result.entry = entry;
+    if (o.result.agency.empty()) o.result.agency = it.agency;
+    o.result.notices.insert(o.result.notices.begin(), it.notices.begin(), it.notices.end());
+    return o;
   };
-  // Every item in a worker process, also for one item and --jobs 1: plugin
-  // code never runs in this process, so a plugin that crashes, hangs or
-  // exits loses its report and not the build.
-  const int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(items.size())));
-  detail::WorkerRun run = detail::run_in_workers(
-      items.size(), jobs, options.item_timeout, job,
-      [&](std::size_t k, const std::string& text, const detail::WorkerFailure* failure) {
-        const std::string& id = manifest_.reports[items[k]].id;
-        if (failure) {
-          if (area) area->discard(std::to_string(k));
-          Outcome o = Outcome::failure(items[k], id, ExitCode::software, lost_item_message(*failure));
-          if (failure->interrupted) {
-            o.results.front().cancelled = true;
-            o.results.front().error = "not finished: the build was interrupted";
+  std::vector<std::size_t> work;  // positions in `items` that need a worker
+  for (std::size_t k = 0; k < items.size(); ++k)
+    if (!settled(k)) work.push_back(k);
+  std::size_t next_settled = 0;
+  auto settle_up_to = [&](std::size_t end) {  // commit what needs no worker, in order
+    for (; next_settled < end && !stop; ++next_settled)
+      if (auto o = settled(next_settled)) deliver(next_settled, std::move(*o));
+  };
+  // What precedes the first report that needs work is committed first, so
+  // that --fail-fast stops before any worker starts when it fails.
+  settle_up_to(work.empty() ? items.size() : work.front());
+  if (stop) work.clear();
+  // Every report that needs work is built in a worker process, also a
+  // one-report build: plugin code never runs in this process, so a plugin
+  // that crashes, hangs or exits loses its report and not the build.
+  const int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(work.size())));
+  detail::WorkerRun run;
+  if (!work.empty())
+    run = detail::run_in_workers(
+        work.size(), jobs, options.item_timeout,
+        [&](std::size_t w) {
+          const std::size_t k = work[w];
+          const Item& it = *items[k];
+          return build_item(it, plans[it.entry], options, spill, area ? &*area : nullptr, std::to_string(k)).to_json().dump();
+        },
+        [&](std::size_t w, const std::string& text, const detail::WorkerFailure* failure) {
+          const std::size_t k = work[w];
+          const Item& it = *items[k];
+          settle_up_to(k);
+          if (failure) {
+            if (area) area->discard(std::to_string(k));
+            Outcome o = Outcome::failure(it.index, it.entry, it.id, ExitCode::software, lost_item_message(*failure));
+            o.result.entry = manifest_.reports[it.entry].id;
+            o.result.agency = it.agency;
+            if (failure->interrupted) {
+              o.result.cancelled = true;
+              o.result.error = "not finished: the build was interrupted";
+            }
+            deliver(k, std::move(o));
+            return !stop;
           }
-          deliver(k, std::move(o));
+          json j = json::parse(text, nullptr, false);
+          if (j.is_discarded() || !j.is_object())
+            deliver(k, Outcome::failure(it.index, it.entry, it.id, ExitCode::software, "internal error: unreadable result from a worker"));
+          else
+            deliver(k, Outcome::from_json(j));
           return !stop;
-        }
-        json j = json::parse(text, nullptr, false);
-        if (j.is_discarded() || !j.is_object())
-          deliver(k, Outcome::failure(items[k], id, ExitCode::software, "internal error: unreadable result from a worker"));
-        else
-          deliver(k, Outcome::from_json(j));
-        return !stop;
-      });
-  for (std::size_t k : run.never) {
-    Outcome o = Outcome::failure(items[k], manifest_.reports[items[k]].id, ExitCode::ok,
-                                 run.interrupted ? "not attempted: the build was interrupted"
+        });
+  out.interrupted = run.interrupted ? run.interrupted : interrupt_signal();
+  if (!out.interrupted && !stop) settle_up_to(items.size());
+  // What was never attempted: after --fail-fast stopped, or a signal.
+  for (std::size_t k = next_commit; k < items.size(); ++k) {
+    if (arrived.count(k)) continue;
+    const Item& it = *items[k];
+    Outcome o = Outcome::failure(it.index, it.entry, it.id, ExitCode::ok,
+                                 out.interrupted ? "not attempted: the build was interrupted"
                                                  : "not attempted: the build stopped at the first failure (--fail-fast)");
-    o.results.front().cancelled = true;
+    o.result.entry = manifest_.reports[it.entry].id;
+    o.result.agency = it.agency;
+    o.result.cancelled = true;
+    next_settled = std::max(next_settled, k + 1);
     deliver(k, std::move(o));
   }
-  out.interrupted = run.interrupted ? run.interrupted : interrupt_signal();
   if (out.interrupted) return out;  // the county workbook needs every report
 
   if (build) {

@@ -60,6 +60,7 @@ void Report::merge(const Report& o, const Labeler& label) {
     if (!fresh) throw Error(ExitCode::data, "正文 text." + k + " 重复填写，另见 " + it->second.source.str(), t.source);
   }
   for (const auto& [k, c] : o.cells) set_cell(k, c, label);
+  for (const auto& e : o.problems.kept()) problems.add(e);
 }
 
 }  // namespace nianbao

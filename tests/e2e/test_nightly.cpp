@@ -127,7 +127,7 @@ TEST_F(Nightly, TwoReportsWritingOneFileAreRefusedAlikeForAnyNumberOfJobs) {
     fs::remove_all(dir / ".nianbao");
     Outcome r = run(std::string("build manifest.yaml --jobs ") + jobs);
     EXPECT_EQ(r.rc, 78);
-    EXPECT_NE(r.err.find("a2: report 'a2' would overwrite out/" + title(0) + ".txt, written by a report of 'a0' in this run"),
+    EXPECT_NE(r.err.find("a2: report 'a2' would overwrite the files of report 'a0': both are named “" + title(0) + "”"),
               std::string::npos)
         << r.err;
     EXPECT_EQ(out_files(), (std::vector<std::string>{title(0) + ".txt", title(1) + ".txt"}));

@@ -1,5 +1,7 @@
 #include "build_command.hpp"
 
+#include "shard.hpp"
+
 #include <nianbao/build_summary.hpp>
 #include <nianbao/form.hpp>
 #include <nianbao/manifest.hpp>

@@ -2,6 +2,7 @@
 // host and pipeline together, and turns outcomes into messages and exit codes.
 #include "build_command.hpp"
 #include "config_command.hpp"
+#include "plan_command.hpp"
 
 #include <nianbao/build_summary.hpp>
 #include <nianbao/form.hpp>
@@ -99,7 +100,7 @@ int main(int argc, char** argv) {
   check->add_option("--timeout", flags.timeout, "seconds a report may take before it fails (default 600; 0: no limit)")
       ->check(CLI::Range(0.0, 1e6));
   bool plan_json_flag = false;
-  auto* plan = app.add_subcommand("plan", "list the work items of MANIFEST in their stable order, with their shards");
+  auto* plan = app.add_subcommand("plan", "list every report of MANIFEST (a roster's agencies each) in plan order, with its shard");
   plan->add_option("manifest", manifest, "the manifest (manifest.yaml)")->required();
   plan->add_flag("--json", plan_json_flag, "as JSON (the default is a table)");
   plan->add_option("--shard-index", shard_index, "only this shard's items");
@@ -164,24 +165,7 @@ int main(int argc, char** argv) {
     }
     if (*plan) {
       Manifest m = Manifest::load(manifest);
-      Shard shard;
-      if (shard_count) shard.count = *shard_count;
-      if (shard_index) shard.index = *shard_index;
-      if (shard.count < 1 || shard.index < 0 || shard.index >= shard.count)
-        throw Error(ExitCode::usage, "--shard-index must be between 0 and --shard-count - 1");
-      std::string j = plan_json(m, shard, shard_index.has_value());
-      if (plan_json_flag) {
-        fmt::print("{}\n", j);
-      } else {
-        auto parsed = nlohmann::json::parse(j);
-        for (const auto& item : parsed["items"]) {
-          std::vector<std::string> inputs;
-          for (const auto& in : item["inputs"]) inputs.push_back(in["path"].get<std::string>());
-          fmt::print("{:>5}  shard {:<3} {:<32} {}\n", item["index"].get<int>(), item["shard"].get<int>(),
-                     item["id"].get<std::string>(), fmt::join(inputs, " "));
-        }
-      }
-      return 0;
+      return cli::run_plan(m, plugin_dirs(extra_dirs, &m), shard_index, shard_count, plan_json_flag);
     }
     if (*summarize) {
       std::vector<fs::path> files(summary_files.begin(), summary_files.end());

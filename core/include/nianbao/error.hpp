@@ -9,6 +9,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace nianbao {
 
@@ -62,6 +63,38 @@ class NIANBAO_API Error : public std::runtime_error {
   ExitCode code_;
   SourceLoc where_;
   std::string message_;
+};
+
+// The errors found in one pass over an input, so that an agency sees them
+// all in one run rather than one per run: the first `limit` are kept, the
+// rest counted.
+//   Problems p;
+//   p.attempt([&] { read_cell(…); });   // an Error thrown inside is kept, reading goes on
+//   if (!p.empty()) …                   // p.code(), p.kept(), p.count()
+class NIANBAO_API Problems {
+ public:
+  static constexpr std::size_t limit = 200;
+  void add(const Error& e);
+  // More were found than were kept (a record that kept only `limit`).
+  void count_more(std::size_t n) { total_ += n; }
+  template <class F>
+  void attempt(F&& f) {
+    try {
+      f();
+    } catch (const Error& e) {
+      add(e);
+    }
+  }
+  bool empty() const { return total_ == 0; }
+  std::size_t count() const { return total_; }            // all found
+  const std::vector<Error>& kept() const { return kept_; }  // the first `limit`
+  ExitCode code() const;                                  // the most serious of them
+  // Every kept error's what(), one a line, and how many more were found.
+  std::string text() const;
+
+ private:
+  std::vector<Error> kept_;
+  std::size_t total_ = 0;
 };
 
 }  // namespace nianbao

@@ -31,7 +31,9 @@
 
 namespace nianbao {
 
-enum class Mode { check, build };
+// check: read and check every report, write nothing; build: and write the
+// outputs; plan: list the reports only.
+enum class Mode { check, build, plan };
 
 // One slice of a build spread over several machines or scheduler tasks:
 // work item i belongs to shard i % count.
@@ -78,7 +80,7 @@ struct OutputRecord {
 
 struct NIANBAO_API ReportResult {
   std::string id;
-  std::string entry;  // the manifest entry (work item) it came from
+  std::string entry;  // the manifest entry it came from
   std::string agency;
   std::string kind;
   int year = 0;
@@ -100,7 +102,7 @@ struct NIANBAO_API ReportResult {
 struct BuildResult {
   std::vector<ReportResult> reports;
   ExitCode exit = ExitCode::ok;
-  std::size_t items = 0;  // work items (manifest entries) this run had to do
+  std::size_t items = 0;  // reports in this run's part of the plan
   int interrupted = 0;    // the signal (SIGINT, SIGTERM, SIGHUP) that stopped the build, or 0
 };
 
@@ -112,47 +114,60 @@ NIANBAO_API void catch_interrupts();
 // The signal caught, or 0.
 NIANBAO_API int interrupt_signal();
 
+// One report of a build's plan, as `nianbao plan` lists it.
+struct PlanItem {
+  std::size_t index = 0;  // its place in the plan: the same on every machine
+  int shard = 0;          // index % shard count
+  std::string id;         // the report's id (a roster row: "<entry>/<agency>-<year>")
+  std::string entry;      // the manifest entry it comes from
+  std::string agency;
+  int year = 0;
+  std::string file_stem;  // what its files are named, before each output's extension
+  std::vector<std::string> inputs;
+  std::string error;  // why it cannot be built, when it cannot ("": it can)
+};
+
 class NIANBAO_API Pipeline {
  public:
   Pipeline(const Manifest& manifest, PluginHost& host, const Form& form);
   BuildResult run(const RunOptions& options, const std::function<void(const ReportResult&)>& on_report);
+  // Every report of the build in plan order — one per agency, a roster's rows
+  // each their own — with its shard and file name. Inputs that changed since
+  // the last build are read (in workers); nothing is written.
+  std::vector<PlanItem> plan(const RunOptions& options);
 
  private:
   struct Planned {
     std::shared_ptr<const EntryConfig> config;  // shared by the entries that resolve alike
     const std::string* config_key = nullptr;    // what besides its inputs decides its outputs
-    std::optional<Error> error;  // a plugin that cannot be loaded fails only its report
+    std::optional<Error> error;  // a plugin that cannot be loaded fails only its reports
   };
-  struct Outcome;
-  // In a worker: one work item read, checked and written into `slot` of the
-  // build's staging area (build/run_item.cpp).
-  Outcome run_entry(const ReportEntry& entry, const Planned& plan, const RunOptions& options, const StagingArea* area,
-                    const std::string& slot);
+  struct Item;     // one report to build (build/plan.hpp)
+  struct Outcome;  // what a worker made of it (build/outcome.hpp)
+  class Spill;     // report data from the workers that read to those that write (build/plan.hpp)
+
+  // Profiles, outputs and options for every entry; a configuration error is
+  // thrown, anything else fails the entry's reports (pipeline.cpp).
+  std::vector<Planned> configure(const RunOptions& options);
+  // Every report of the build, all shards, in plan order: from the records
+  // of the last build where an entry's inputs are unchanged, else read in
+  // workers; then two reports that would write one file fail the later one
+  // (build/plan.cpp).
+  std::vector<Item> plan_items(const std::vector<Planned>& plans, const RunOptions& options, Spill& spill, int& interrupted);
+  // In a worker: one report checked, composed and written into `slot` of the
+  // staging area (build/run_item.cpp).
+  Outcome build_item(const Item& item, const Planned& plan, const RunOptions& options, const Spill& spill,
+                     const StagingArea* area, const std::string& slot);
   // In the build process, in plan order (build/commit.cpp).
   void commit(Outcome& o, const RunOptions& options);
   // The county workbook and other whole-build outputs (build/county_workbook.cpp).
   ReportResult run_summary(const ResolvedOutput& out, const std::vector<ReportResult>& reports, const RunOptions& options,
                            const StagingArea& area);
   std::string config_key(const EntryConfig& c, const RunOptions& options);
-  // A work item's key: its configuration and the bytes of its inputs.
+  // An entry's key: its configuration and the bytes of its inputs.
   std::string entry_key(const ReportEntry& entry, const Planned& plan);
-  // Sharded builds: the file names of the other shards' reports, so that two
-  // reports of one plan never write the same file, whichever shards build
-  // them (build/plan.cpp). Cached in the state; read in workers otherwise.
-  void survey_other_shards(const std::vector<Planned>& plans, const RunOptions& options);
-  struct Foreign {
-    std::size_t entry;
-    int shard;
-    std::string id;
-    std::vector<std::string> plugins;
-  };
-  std::vector<std::vector<std::string>> entry_plugins_;  // per manifest entry: its output plugins
   // The date a report's documents carry: the build's, else its 落款's, else 1 January after its year.
   std::string document_date(const Report& r) const;
-  std::map<std::string, Foreign> foreign_stems_;  // file stem → the earliest report of another shard that writes it
-  // Throws Error(config) when a report of work item `entry` would write the
-  // files of an earlier report of another shard.
-  void check_foreign(const ReportResult& rr, std::size_t entry, const std::vector<std::string>& plugins) const;
   // A plugin's or the form's file, hashed once a run.
   const std::string& file_hash(const std::filesystem::path& file);
   // An output plugin object, created once per process — in a worker, where
@@ -166,30 +181,20 @@ class NIANBAO_API Pipeline {
   std::filesystem::path data_root_;  // the manifest's folder, links resolved: data is read only below it
   std::map<std::string, std::shared_ptr<OutputPlugin>> output_plugins_;
   // Output files written in this run: a 64-bit hash of the path → the
-  // report (hash of its id) and its work item. Tens of bytes a file, so that
-  // a province's build does not grow with its number of reports.
+  // report (hash of its id) and its entry. Tens of bytes a file, so that a
+  // province's build does not grow with its number of reports.
   struct Claim {
     std::uint64_t report;
     std::uint32_t entry;
   };
   std::unordered_map<std::uint64_t, Claim> claimed_;
-  // Claims `file` for report `id` of work item `entry`; throws Error(config)
-  // when another report of this run wrote it.
+  // Claims `file` for report `id` of entry `entry`; throws Error(config) when
+  // another report of this run wrote it.
   void claim(const std::filesystem::path& file, const std::string& id, std::size_t entry);
   std::map<std::filesystem::path, std::string> file_hashes_;  // plugin and form files, hashed once a run
   std::map<const EntryConfig*, std::string> config_keys_;
   std::string build_date_;  // fixed_build_date(), read once a run
 };
-
-// The manifest's work items in a stable order: one per report entry, by
-// position. {"id", "index", "shard", "inputs": [...], "profile"} each.
-NIANBAO_API std::string plan_json(const Manifest& manifest, const Shard& shard, bool only_this_shard);
-
-// The shard a run builds: --shard-index/--shard-count when given, else
-// JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs, with --shard-count) or
-// SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT (Slurm arrays), else the whole
-// build. Throws Error(usage) for an index outside 0..count-1.
-NIANBAO_API Shard resolve_shard(std::optional<int> index, std::optional<int> count);
 
 // Reads a report entry's inputs as a build does: inputs that each yield one
 // report merge into one (its id the entry's); a single input that yields

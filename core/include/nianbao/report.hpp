@@ -62,6 +62,10 @@ struct NIANBAO_API Report {
   std::optional<Signature> signature;
   std::map<std::string, Text> contact;  // contact field key (phone, address…) → value
   std::map<std::string, Cell> cells;   // canonical key → cell
+  // What could not be read for this report (its bad cells, a roster row's
+  // errors): a report with problems is not checked or built, and each
+  // problem is reported at its place.
+  Problems problems;
 
   // The cell at key; a blank cell without source when no input gave it.
   const Cell& cell(const std::string& key) const;

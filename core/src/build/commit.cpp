@@ -1,13 +1,11 @@
-// The build process publishes what the workers staged, one work item at a
-// time in plan order: claims each file (two reports of one build must not
-// write the same file), renames the staged files into place, notes what
-// each good report was made from, and forgets what failed.
+// The build process publishes what the workers staged, one report at a time
+// in plan order: claims each file (two reports of one build must not write
+// the same file), renames the staged files into place, and notes what each
+// good report was made from; a failed report's note is forgotten.
 #include "outcome.hpp"
 #include "state.hpp"
 
 #include "../result_json.hpp"
-
-#include <algorithm>
 
 namespace nianbao {
 
@@ -31,72 +29,38 @@ void Pipeline::claim(const fs::path& file, const std::string& id, std::size_t en
   throw Error(ExitCode::config, "report '" + id + "' would overwrite " + display_path(file) + ", written by " + other + " in this run");
 }
 
-void Pipeline::check_foreign(const ReportResult& rr, std::size_t entry, const std::vector<std::string>& plugins) const {
-  auto it = foreign_stems_.find(rr.file_stem);
-  if (rr.file_stem.empty() || it == foreign_stems_.end() || it->second.entry > entry) return;
-  for (const auto& p : plugins)
-    if (std::find(it->second.plugins.begin(), it->second.plugins.end(), p) != it->second.plugins.end())
-      throw Error(ExitCode::config, "report '" + rr.id + "' would overwrite the files of report '" + it->second.id +
-                                        "', which shard " + std::to_string(it->second.shard) + " builds: both are named “" +
-                                        rr.file_stem + "” (give one of them another file_name)");
-}
-
 void Pipeline::commit(Outcome& o, const RunOptions& options) {
-  const bool build = options.mode == Mode::build;
-  detail::BuildState state(manifest_.state_dir);
-  bool all_good = !o.results.empty();
-  json remembered = json::array();
-  for (std::size_t i = 0; i < o.results.size(); ++i) {
-    ReportResult& rr = o.results[i];
-    std::vector<StagedFile>& staged = o.staged[i];
-    try {
-      if (!rr.files.empty() && o.entry < entry_plugins_.size()) check_foreign(rr, o.entry, entry_plugins_[o.entry]);
-      for (const auto& f : rr.files) claim(f.path, rr.id, o.entry);
-      if (!staged.empty()) {
-        rr.outputs = StagedFiles::commit_staged(staged);
-        staged.clear();
-        for (auto& f : rr.files) detail::record_stat(f);
-      }
-    } catch (const Error& e) {
-      StagedFiles::abort_staged(staged);
-      staged.clear();
-      rr.files.clear();
-      rr.outputs.clear();
-      rr.status = worse(rr.status, e.code());
-      rr.error = e.what();
-    }
-    if (!build || o.unchanged) continue;
-    try {
-      if (rr.status != ExitCode::ok) {
-        all_good = false;
-        state.remove("report", rr.id);
-        continue;
-      }
-      if (!o.keys[i].empty()) {
-        ReportResult kept = rr;
-        kept.outputs.clear();
-        kept.notices.clear();
-        state.write("report", rr.id, json{{"key", o.keys[i]}, {"result", detail::to_json(kept)}});
-        remembered.push_back({{"id", rr.id}, {"key", o.keys[i]}});
-      } else if (auto stamp = state.read("report", rr.id)) {
-        remembered.push_back({{"id", rr.id}, {"key", stamp->value("key", "")}});
-      } else {
-        all_good = false;
-      }
-    } catch (const Error& e) {
-      // The report is published; only the note of it is lost: it is rebuilt next time.
-      all_good = false;
-      rr.notices.push_back(std::string("its build record could not be kept (") + e.what() + "): it is built again next time");
-    }
-  }
-  if (!build || o.unchanged || o.entry_key.empty()) return;
-  const std::string& entry = o.results.empty() ? std::string() : o.results.front().entry;
-  if (entry.empty()) return;
+  ReportResult& rr = o.result;
   try {
-    if (all_good) state.write("entry", entry, json{{"key", o.entry_key}, {"files_read", o.files_read}, {"reports", remembered}});
-    else state.remove("entry", entry);
+    for (const auto& f : rr.files) claim(f.path, rr.id, o.entry);
+    if (!o.staged.empty()) {
+      rr.outputs = StagedFiles::commit_staged(o.staged);
+      o.staged.clear();
+      for (auto& f : rr.files) detail::record_stat(f);
+    }
   } catch (const Error& e) {
-    o.results.front().notices.push_back(std::string("its build record could not be kept (") + e.what() + ")");
+    StagedFiles::abort_staged(o.staged);
+    o.staged.clear();
+    rr.files.clear();
+    rr.outputs.clear();
+    rr.status = worse(rr.status, e.code());
+    rr.error = e.what();
+    o.key.clear();
+  }
+  if (options.mode != Mode::build || rr.skipped || rr.cancelled) return;
+  detail::BuildState state(manifest_.state_dir);
+  try {
+    if (rr.status != ExitCode::ok) {
+      state.remove("report", rr.id);
+    } else if (!o.key.empty()) {
+      ReportResult kept = rr;
+      kept.outputs.clear();
+      kept.notices.clear();
+      state.write("report", rr.id, json{{"key", o.key}, {"result", detail::to_json(kept)}});
+    }
+  } catch (const Error& e) {
+    // The report is published; only the note of it is lost: it is built again next time.
+    rr.notices.push_back(std::string("its build record could not be kept (") + e.what() + "): it is built again next time");
   }
 }
 

@@ -1,135 +1,338 @@
-// The plan of a build: its work items in a stable order, which of them a
-// shard builds, and — for a shard — what the other shards' reports are named.
+// The plan of a build: every report, in a stable order, a roster's agencies
+// each an item of their own. An entry whose inputs are unchanged since its
+// last good build is planned from its record, without reading anything;
+// every other entry is read once, in workers, and its reports handed to the
+// workers that build them through the spill.
+#include "plan.hpp"
+
 #include "state.hpp"
 #include "workers.hpp"
 
 #include <nianbao/compose.hpp>
 #include <nianbao/hash.hpp>
-#include <nianbao/pipeline.hpp>
+#include <nianbao/report_json.hpp>
+#include <nianbao/text.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <map>
 
 namespace nianbao {
 
+namespace fs = std::filesystem;
 using nlohmann::json;
 
-void Pipeline::survey_other_shards(const std::vector<Planned>& plans, const RunOptions& options) {
-  foreign_stems_.clear();
-  const auto count = static_cast<std::size_t>(options.shard.count);
-  if (count <= 1) return;
-  auto add = [&](const std::string& stem, std::size_t entry, const std::string& id) {
-    if (stem.empty()) return;
-    auto [it, fresh] = foreign_stems_.try_emplace(stem, Foreign{entry, static_cast<int>(entry % count), id, entry_plugins_[entry]});
-    if (!fresh && entry < it->second.entry) it->second = Foreign{entry, static_cast<int>(entry % count), id, entry_plugins_[entry]};
-  };
-  // From the stamps the other shards left (they share the state folder), when
-  // their inputs are unchanged; by reading their inputs otherwise.
+// ---- the spill ----------------------------------------------------------------
+
+Pipeline::Spill::Spill() {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/nianbao-plan-XXXXXX";
+  fd_ = ::mkostemp(tmpl.data(), O_CLOEXEC);
+  if (fd_ < 0) throw Error(ExitCode::cant_create, std::string("cannot make a temporary file for the plan: ") + std::strerror(errno));
+  ::unlink(tmpl.c_str());  // nameless: gone with the build, however it ends
+}
+
+Pipeline::Spill::~Spill() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::pair<std::uint64_t, std::uint64_t> Pipeline::Spill::put(std::string_view bytes) {
+  std::uint64_t at = end_;
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::pwrite(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(at + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw Error(file_error_code(errno), std::string("cannot keep the plan's data: ") + std::strerror(errno));
+    done += static_cast<std::size_t>(n);
+  }
+  end_ += bytes.size();
+  return {at, bytes.size()};
+}
+
+std::string Pipeline::Spill::get(std::uint64_t offset, std::uint64_t length) const {
+  std::string out(static_cast<std::size_t>(length), '\0');
+  std::size_t done = 0;
+  while (done < out.size()) {
+    ssize_t n = ::pread(fd_, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw Error(ExitCode::io, std::string("cannot read the plan's data back: ") + std::strerror(errno));
+    done += static_cast<std::size_t>(n);
+  }
+  return out;
+}
+
+// ---- reading an entry -----------------------------------------------------------
+
+namespace {
+
+// What every report must have once its inputs are merged.
+void require_identity(const Form& form, const Report& r, const std::string& where) {
+  if (r.agency.empty()) throw Error(ExitCode::data, "缺少单位名称（agency）", {where});
+  if (r.year == 0) throw Error(ExitCode::data, "缺少年度（year）", {where});
+  if (r.kind.empty())
+    throw Error(ExitCode::data, "缺少单位类型（kind），可选：" + join(form.kind_keys(), "、"), {where});
+}
+
+// Everything of a report that can reach its outputs, positions included
+// (findings quote them), in a canonical order.
+std::string report_fingerprint(const Report& r) {
+  Sha256 h;
+  h.add(r.id).add(r.agency).add(std::to_string(r.year)).add(r.kind).add(r.region);
+  for (const SourceLoc* s : {&r.agency_source, &r.year_source, &r.kind_source, &r.region_source}) h.add(s->str());
+  auto text = [&](const Text& t) { h.add(t.body).add(t.source.str()); };
+  h.add(r.preface ? "preface" : "-");
+  if (r.preface) text(*r.preface);
+  for (const auto& [k, t] : r.texts) h.add(k), text(t);
+  for (const auto& [k, t] : r.contact) h.add(k), text(t);
+  h.add(r.signature ? r.signature->name + "\n" + r.signature->date + "\n" + r.signature->source.str() : "-");
+  for (const auto& [k, c] : r.cells)
+    h.add(k).add(std::to_string(static_cast<int>(c.state))).add(c.value.str()).add(c.source.str());
+  return h.hex();
+}
+
+json error_json(const Error& e) { return {{"code", static_cast<int>(e.code())}, {"error", e.what()}}; }
+Error error_from(const json& j) { return Error(static_cast<ExitCode>(j.value("code", 70)), j.value("error", "")); }
+
+}  // namespace
+
+std::vector<Pipeline::Item> Pipeline::plan_items(const std::vector<Planned>& plans, const RunOptions& options, Spill& spill,
+                                                 int& interrupted) {
+  const bool build = options.mode == Mode::build;
+  const bool use_records = options.mode != Mode::check && !options.force;
   detail::BuildState state(manifest_.state_dir);
-  std::vector<std::size_t> unknown;
+  std::vector<std::vector<Item>> by_entry(plans.size());
+  std::vector<std::string> entry_keys(plans.size());
+  std::vector<std::size_t> to_read;
+
   for (std::size_t i = 0; i < plans.size(); ++i) {
-    if (i % count == static_cast<std::size_t>(options.shard.index) || plans[i].error || !plans[i].config) continue;
     const ReportEntry& entry = manifest_.reports[i];
-    auto stamp = state.read("entry", entry.id);
-    std::vector<std::pair<std::string, std::string>> known;
-    bool cached = stamp && stamp->value("key", "") == entry_key(entry, plans[i]) &&
-                  detail::files_unchanged(stamp->value("files_read", json::array()));
-    if (cached)
-      for (const auto& rj : stamp->value("reports", json::array())) {
-        auto r = state.read("report", rj.value("id", ""));
-        std::string stem = r ? (*r)["result"].value("file_stem", "") : "";
-        if (stem.empty()) {
-          cached = false;
-          break;
-        }
-        known.emplace_back(rj.value("id", ""), stem);
-      }
-    if (!cached) {
-      unknown.push_back(i);
+    if (plans[i].error) {
+      Item it;
+      it.entry = i;
+      it.id = entry.id;
+      it.error = *plans[i].error;
+      by_entry[i].push_back(std::move(it));
       continue;
     }
-    for (const auto& [id, stem] : known) add(stem, i, id);
-  }
-  if (unknown.empty()) return;
-  // Reading inputs is plugin code: in workers, as every report is built.
-  detail::run_in_workers(
-      unknown.size(), std::max(1, std::min<int>(options.jobs, static_cast<int>(unknown.size()))), options.item_timeout,
-      [&](std::size_t k) {
-        json names = json::array();
-        std::size_t i = unknown[k];
-        try {
-          for (auto& r : read_reports(manifest_.reports[i], host_, form_, data_root_))
-            try {
-              names.push_back({r.id, compose(form_, r, plans[i].config->document, document_date(r)).file_stem});
-            } catch (const Error&) {
-              // a report that cannot be composed writes no file
-            }
-        } catch (const Error&) {
-          // an item that cannot be read writes no file; its own shard says why
-        }
-        return json{{"names", names}}.dump();
-      },
-      [&](std::size_t k, const std::string& text, const detail::WorkerFailure* failure) {
-        if (failure) return true;
-        json j = json::parse(text, nullptr, false);
-        if (j.is_object())
-          for (const auto& n : j.value("names", json::array())) add(n[1].get<std::string>(), unknown[k], n[0].get<std::string>());
-        return true;
-      });
-}
-
-std::string plan_json(const Manifest& manifest, const Shard& shard, bool only_this_shard) {
-  json items = json::array();
-  for (std::size_t i = 0; i < manifest.reports.size(); ++i) {
-    const ReportEntry& e = manifest.reports[i];
-    int s = static_cast<int>(i % static_cast<std::size_t>(std::max(1, shard.count)));
-    if (only_this_shard && s != shard.index) continue;
-    json inputs = json::array();
-    for (const auto& in : e.inputs) inputs.push_back({{"plugin", in.plugin}, {"path", in.display_path}});
-    items.push_back({{"index", i}, {"id", e.id}, {"shard", s}, {"profile", e.profile.empty() ? manifest.profile : e.profile},
-                     {"inputs", inputs}});
-  }
-  json j = {{"manifest", manifest.display},
-            {"manifest_sha256", sha256_file(manifest.file)},
-            {"shard_count", shard.count},
-            {"items", items}};
-  if (only_this_shard) j["shard_index"] = shard.index;
-  return j.dump(2);
-}
-
-Shard resolve_shard(std::optional<int> index, std::optional<int> count) {
-  auto env_int = [](const char* name) -> std::optional<int> {
-    const char* v = std::getenv(name);
-    if (!v || !*v) return std::nullopt;
-    char* end = nullptr;
-    long n = std::strtol(v, &end, 10);
-    if (*end != '\0' || n < 0 || n > 1000000)
-      throw Error(ExitCode::usage, std::string(name) + " must be a whole number, not '" + v + "'");
-    return static_cast<int>(n);
-  };
-  const char* from = "--shard-index";
-  if (!index) {
-    if ((index = env_int("JOB_COMPLETION_INDEX"))) {
-      from = "JOB_COMPLETION_INDEX";
-    } else if (auto slurm = env_int("SLURM_ARRAY_TASK_ID")) {
-      // Slurm arrays may start anywhere (--array=1-8): count from the first task.
-      index = *slurm - env_int("SLURM_ARRAY_TASK_MIN").value_or(0);
-      if (!count) count = env_int("SLURM_ARRAY_TASK_COUNT");
-      from = "SLURM_ARRAY_TASK_ID";
+    if (options.mode != Mode::check) entry_keys[i] = entry_key(entry, plans[i]);
+    if (!use_records) {
+      to_read.push_back(i);
+      continue;
     }
+    // Unchanged inputs, and every report still as its last good build left
+    // it: planned from the records, nothing read.
+    bool damaged = false;
+    auto stamp = state.read("entry", entry.id, &damaged);
+    std::vector<Item> items;
+    bool fresh = stamp && stamp->value("key", "") == entry_keys[i] && detail::files_unchanged(stamp->value("files_read", json::array()));
+    if (fresh)
+      for (const auto& r : stamp->value("reports", json::array())) {
+        Item it;
+        it.entry = i;
+        it.id = r.value("id", "");
+        it.agency = r.value("agency", "");
+        it.kind = r.value("kind", "");
+        it.year = r.value("year", 0);
+        it.file_stem = r.value("stem", "");
+        it.key = r.value("key", "");
+        if (build || options.mode == Mode::plan) it.kept = detail::fresh_result(state, it.id, it.key, it.notices);
+        if (it.id.empty() || (build && !it.kept)) {
+          fresh = false;
+          break;
+        }
+        items.push_back(std::move(it));
+      }
+    if (fresh && !items.empty()) {
+      by_entry[i] = std::move(items);
+      continue;
+    }
+    // To be read: what was learnt about its records waits here for its first report.
+    Item waiting;
+    if (damaged) waiting.notices.push_back("the record of its last build was damaged and is ignored: it is built again");
+    for (const auto& it : items) waiting.notices.insert(waiting.notices.end(), it.notices.begin(), it.notices.end());
+    if (!waiting.notices.empty()) by_entry[i].push_back(std::move(waiting));
+    to_read.push_back(i);
   }
-  Shard s;
-  if (!index && !count) return s;
-  if (!count)
-    throw Error(ExitCode::usage, std::string(from) + " gives this task's shard; say how many there are with --shard-count N");
-  if (!index) index = 0;
-  if (*count < 1 || *index < 0 || *index >= *count)
-    throw Error(ExitCode::usage, "shard index " + std::to_string(*index) + " (from " + from + ") is outside 0.." +
-                                     std::to_string(*count - 1) + " for --shard-count " + std::to_string(*count));
-  s.index = *index;
-  s.count = *count;
-  return s;
+
+  // Reading is plugin code: in workers.
+  auto read_entry = [&](std::size_t k) {
+    const std::size_t i = to_read[k];
+    const ReportEntry& entry = manifest_.reports[i];
+    std::vector<std::pair<std::string, std::string>> files_read;
+    try {
+      json reports = json::array();
+      for (Report& r : read_reports(entry, host_, form_, data_root_, &files_read)) {
+        json rj = {{"id", r.id}, {"agency", r.agency}, {"kind", r.kind}, {"year", r.year}};
+        if (!r.problems.empty()) {
+          rj["problems"] = r.problems.text();
+          rj["problems_code"] = static_cast<int>(r.problems.code());
+        } else {
+          try {
+            require_identity(form_, r, entry.inputs.front().display_path);
+            rj["stem"] = compose(form_, r, plans[i].config->document, document_date(r)).file_stem;
+            if (options.mode != Mode::check) rj["key"] = sha256_hex(*plans[i].config_key + "\n" + report_fingerprint(r));
+          } catch (const Error& e) {
+            rj["failed"] = error_json(e);
+          }
+        }
+        if (options.mode != Mode::plan) rj["data"] = report_to_json(r);
+        reports.push_back(std::move(rj));
+      }
+      return json{{"reports", reports}, {"files_read", files_read}}.dump();
+    } catch (const Error& e) {
+      return json{{"failed", error_json(e)}}.dump();
+    } catch (const std::exception& e) {
+      return json{{"failed", error_json(Error(ExitCode::software, std::string("internal error: ") + e.what()))}}.dump();
+    } catch (...) {
+      return json{{"failed", error_json(Error(ExitCode::software, "an input plugin threw something that is not an exception"))}}
+          .dump();
+    }
+  };
+  auto take = [&](std::size_t k, const std::string& text, const detail::WorkerFailure* failure) {
+    const std::size_t i = to_read[k];
+    const ReportEntry& entry = manifest_.reports[i];
+    std::vector<std::string> notices;
+    for (const auto& it : by_entry[i]) notices.insert(notices.end(), it.notices.begin(), it.notices.end());
+    by_entry[i].clear();
+    auto fail_entry = [&](const Error& e) {
+      Item it;
+      it.entry = i;
+      it.id = entry.id;
+      it.error = e;
+      it.notices = notices;
+      by_entry[i].push_back(std::move(it));
+    };
+    if (failure) {
+      std::string who = "the worker process reading it", what;
+      if (auto tab = failure->phase.find('\t'); tab != std::string::npos) {
+        who = failure->phase.substr(0, tab);
+        what = failure->phase.substr(tab + 1);
+      }
+      fail_entry(Error(failure->interrupted ? ExitCode::temp_fail : ExitCode::software,
+                       who + " " + detail::describe(*failure) + (what.empty() ? "" : " while " + what) +
+                           (failure->timed_out ? " (the time limit is --timeout)" : "")));
+      return true;
+    }
+    json j = json::parse(text, nullptr, false);
+    if (!j.is_object()) {
+      fail_entry(Error(ExitCode::software, "internal error: unreadable result from a worker"));
+      return true;
+    }
+    if (j.contains("failed")) {
+      fail_entry(error_from(j["failed"]));
+      return true;
+    }
+    bool all_good = true;
+    json remembered = json::array();
+    for (const auto& rj : j["reports"]) {
+      Item it;
+      it.entry = i;
+      it.id = rj.value("id", entry.id);
+      it.agency = rj.value("agency", "");
+      it.kind = rj.value("kind", "");
+      it.year = rj.value("year", 0);
+      it.file_stem = rj.value("stem", "");
+      it.key = rj.value("key", "");
+      if (by_entry[i].empty()) it.notices = notices;
+      if (rj.contains("data")) std::tie(it.offset, it.length) = spill.put(rj["data"].get<std::string>());
+      if (rj.contains("problems")) {
+        it.problems = rj["problems"].get<std::string>();
+        it.problems_code = static_cast<ExitCode>(rj.value("problems_code", 65));
+        all_good = false;
+      } else if (rj.contains("failed")) {
+        it.error = error_from(rj["failed"]);
+        all_good = false;
+      } else {
+        if (build && !options.force) it.kept = detail::fresh_result(state, it.id, it.key, it.notices);
+        remembered.push_back(
+            {{"id", it.id}, {"agency", it.agency}, {"kind", it.kind}, {"year", it.year}, {"stem", it.file_stem}, {"key", it.key}});
+      }
+      by_entry[i].push_back(std::move(it));
+    }
+    // What reading this entry gave, for the next build to plan without reading.
+    if (build) try {
+        if (all_good && !remembered.empty())
+          state.write("entry", entry.id, json{{"key", entry_keys[i]}, {"files_read", j["files_read"]}, {"reports", remembered}});
+        else
+          state.remove("entry", entry.id);
+      } catch (const Error&) {
+        // only the record is lost: the entry is read again next time
+      }
+    if (by_entry[i].empty()) fail_entry(Error(ExitCode::data, "没有读到任何单位的数据", {entry.inputs.front().display_path}));
+    return true;
+  };
+  if (!to_read.empty()) {
+    const int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(to_read.size())));
+    detail::WorkerRun run = detail::run_in_workers(to_read.size(), jobs, options.item_timeout, read_entry, take);
+    interrupted = run.interrupted;
+  }
+
+  // Plan order: entries in manifest order, an entry's reports in its input's order.
+  std::vector<Item> items;
+  for (auto& v : by_entry)
+    for (auto& it : v) {
+      it.index = items.size();
+      items.push_back(std::move(it));
+    }
+
+  // Two reports that would write one file, in any shard: the later one fails.
+  std::map<std::string, std::size_t> first;  // stem → item
+  std::map<std::string, std::size_t> id_first;
+  for (auto& it : items) {
+    if (it.error) continue;
+    if (auto [at, fresh] = id_first.emplace(it.id, it.index); !fresh) {
+      it.error = Error(ExitCode::config, "report id '" + it.id + "' is given twice (again by the entry '" +
+                                             manifest_.reports[it.entry].id + "'): two agencies of one roster with the same name and year?");
+      it.kept.reset();
+      continue;
+    }
+    if (it.file_stem.empty()) continue;
+    auto [at, fresh] = first.emplace(it.file_stem, it.index);
+    if (fresh) continue;
+    const Item& earlier = items[at->second];
+    const auto& mine = plans[it.entry].config ? plans[it.entry].config->outputs : std::vector<ResolvedOutput>{};
+    const auto& theirs = plans[earlier.entry].config ? plans[earlier.entry].config->outputs : std::vector<ResolvedOutput>{};
+    bool shared = false;
+    for (const auto& a : mine)
+      for (const auto& b : theirs) shared = shared || a.use.plugin == b.use.plugin;
+    if (!shared) continue;
+    std::string shard = options.shard.count > 1 ? ", which shard " + std::to_string(earlier.index % static_cast<std::size_t>(options.shard.count)) + " builds" : "";
+    it.error = Error(ExitCode::config, "report '" + it.id + "' would overwrite the files of report '" + earlier.id + "'" + shard +
+                                           ": both are named “" + it.file_stem + "” (give one of them another file_name)");
+    it.kept.reset();
+  }
+  return items;
+}
+
+std::vector<PlanItem> Pipeline::plan(const RunOptions& options_in) {
+  RunOptions options = options_in;
+  options.mode = Mode::plan;
+  std::vector<Planned> plans = configure(options);
+  Spill spill;
+  int interrupted = 0;
+  std::vector<Item> items = plan_items(plans, options, spill, interrupted);
+  std::vector<PlanItem> out;
+  for (const auto& it : items) {
+    PlanItem p;
+    p.index = it.index;
+    p.shard = static_cast<int>(it.index % static_cast<std::size_t>(std::max(1, options.shard.count)));
+    p.id = it.id;
+    p.entry = manifest_.reports[it.entry].id;
+    p.agency = it.agency;
+    p.year = it.year;
+    p.file_stem = it.file_stem;
+    for (const auto& in : manifest_.reports[it.entry].inputs) p.inputs.push_back(in.display_path);
+    if (it.error) p.error = it.error->what();
+    else if (!it.problems.empty()) p.error = it.problems;
+    out.push_back(std::move(p));
+  }
+  return out;
 }
 
 }  // namespace nianbao

@@ -1,0 +1,109 @@
+#include <nianbao/report_json.hpp>
+
+#include "result_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace nianbao {
+
+using nlohmann::json;
+
+const char* const kReportSchema = "nianbao-report/1";
+
+namespace {
+
+json text_json(const Text& t) { return {{"body", t.body}, {"source", detail::to_json(t.source)}}; }
+Text text_from(const json& j) { return Text{j.value("body", ""), detail::source_from_json(j.value("source", json()))}; }
+
+const char* state_name(Cell::State s) {
+  switch (s) {
+    case Cell::State::value: return "value";
+    case Cell::State::not_applicable: return "not_applicable";
+    default: return "blank";
+  }
+}
+
+}  // namespace
+
+std::string report_to_json(const Report& r) {
+  json cells = json::object();
+  for (const auto& [k, c] : r.cells) {
+    json cell = {{"state", state_name(c.state)}, {"source", detail::to_json(c.source)}};
+    if (c.has_value()) cell["value"] = c.value.str();
+    cells[k] = cell;
+  }
+  json texts = json::object(), contact = json::object();
+  for (const auto& [k, t] : r.texts) texts[k] = text_json(t);
+  for (const auto& [k, t] : r.contact) contact[k] = text_json(t);
+  json problems = json::array();
+  for (const auto& e : r.problems.kept())
+    problems.push_back({{"code", static_cast<int>(e.code())}, {"message", e.message()}, {"source", detail::to_json(e.where())}});
+  json j = {{"schema", kReportSchema},
+            {"id", r.id},
+            {"agency", {{"value", r.agency}, {"source", detail::to_json(r.agency_source)}}},
+            {"year", {{"value", r.year}, {"source", detail::to_json(r.year_source)}}},
+            {"kind", {{"value", r.kind}, {"source", detail::to_json(r.kind_source)}}},
+            {"region", {{"value", r.region}, {"source", detail::to_json(r.region_source)}}},
+            {"preface", r.preface ? text_json(*r.preface) : json(nullptr)},
+            {"texts", texts},
+            {"contact", contact},
+            {"signature", r.signature ? json{{"name", r.signature->name}, {"date", r.signature->date},
+                                             {"source", detail::to_json(r.signature->source)}}
+                                      : json(nullptr)},
+            {"cells", cells},
+            {"problems", problems},
+            {"problem_count", r.problems.count()}};
+  return j.dump();
+}
+
+Report report_from_json(std::string_view text, const std::string& display) {
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) throw Error(ExitCode::data, "不是 JSON 格式的报告记录", {display});
+  const std::string schema = j.value("schema", "");
+  if (schema.rfind("nianbao-report/1", 0) != 0)
+    throw Error(ExitCode::data, "不是本程序能读的报告记录（schema 应为 " + std::string(kReportSchema) + "，实为 “" + schema + "”）",
+                {display});
+  try {
+    Report r;
+    r.id = j.value("id", "");
+    auto field = [&](const char* name, auto& value, SourceLoc& source) {
+      const json& f = j.at(name);
+      value = f.at("value").get<std::decay_t<decltype(value)>>();
+      source = detail::source_from_json(f.value("source", json()));
+    };
+    field("agency", r.agency, r.agency_source);
+    field("year", r.year, r.year_source);
+    field("kind", r.kind, r.kind_source);
+    field("region", r.region, r.region_source);
+    if (j.contains("preface") && j["preface"].is_object()) r.preface = text_from(j["preface"]);
+    const json texts = j.value("texts", json::object()), contact = j.value("contact", json::object());
+    for (const auto& [k, t] : texts.items()) r.texts[k] = text_from(t);
+    for (const auto& [k, t] : contact.items()) r.contact[k] = text_from(t);
+    if (j.contains("signature") && j["signature"].is_object()) {
+      const json& s = j["signature"];
+      r.signature = Signature{s.value("name", ""), s.value("date", ""), detail::source_from_json(s.value("source", json()))};
+    }
+    const json cells = j.value("cells", json::object());
+    for (const auto& [k, c] : cells.items()) {
+      SourceLoc at = detail::source_from_json(c.value("source", json()));
+      const std::string state = c.value("state", "blank");
+      if (state == "value") {
+        auto v = Decimal::parse(c.at("value").get<std::string>());
+        if (!v) throw Error(ExitCode::data, "单元格 " + k + " 的数值不是十进制数", {display});
+        r.cells[k] = Cell::number(*v, at);
+      } else {
+        r.cells[k] = state == "not_applicable" ? Cell::not_applicable(at) : Cell::blank(at);
+      }
+    }
+    for (const auto& p : j.value("problems", json::array()))
+      r.problems.add(Error(static_cast<ExitCode>(p.value("code", 65)), p.value("message", ""),
+                           detail::source_from_json(p.value("source", json()))));
+    std::size_t total = j.value("problem_count", r.problems.count());
+    if (total > r.problems.count()) r.problems.count_more(total - r.problems.count());
+    return r;
+  } catch (const json::exception& e) {
+    throw Error(ExitCode::data, std::string("报告记录不完整：") + e.what(), {display});
+  }
+}
+
+}  // namespace nianbao
