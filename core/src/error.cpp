@@ -5,6 +5,12 @@
 namespace nianbao {
 
 std::string SourceLoc::str() const {
+  if (!sheet.empty()) {
+    // As Excel and WPS show a cell: the sheet's tab, then D12.
+    std::string s = file + " [" + sheet + "]";
+    if (line > 0) s += " " + (column_name.empty() ? std::string("R") + std::to_string(line) : column_name + std::to_string(line));
+    return s;
+  }
   std::string s = file;
   if (line > 0) {
     s += ":" + std::to_string(line);

@@ -129,11 +129,22 @@ int Form::parse_year(const std::string& text, const SourceLoc& at) const {
   return v;
 }
 
+std::string Form::parse_kind(const std::string& text, const SourceLoc& at) const {
+  if (kind(text)) return text;
+  const std::string n = normalize_label(text);
+  for (const auto& k : kinds)
+    if (normalize_label(k.label) == n || normalize_label(k.key) == n) return k.key;
+  check_kind(text, at);  // throws, with the kinds listed
+  return text;
+}
+
 void Form::check_kind(const std::string& k, const SourceLoc& at) const {
   if (kind(k)) return;
   std::vector<std::string> listed;
   for (const auto& x : kinds) listed.push_back(x.key + "（" + x.label + "）");
-  std::string near = nearest(k, kind_keys());
+  std::vector<std::string> both = kind_keys();
+  for (const auto& x : kinds) both.push_back(x.label);
+  std::string near = nearest(k, both);
   throw Error(ExitCode::data,
               "未知的单位类型 '" + k + "'" + (near.empty() ? "" : "，是否应为 '" + near + "'？") + "（可用：" + join(listed, "、") + "）",
               at);

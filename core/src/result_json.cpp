@@ -8,12 +8,13 @@ json to_json(const SourceLoc& s) {
   if (!s.known()) return nullptr;
   json j = {{"file", s.file}, {"line", s.line}, {"column", s.column}};
   if (!s.column_name.empty()) j["column_name"] = s.column_name;
+  if (!s.sheet.empty()) j["sheet"] = s.sheet;
   return j;
 }
 
 SourceLoc source_from_json(const json& j) {
   if (!j.is_object()) return {};
-  return SourceLoc{j.value("file", ""), j.value("line", 0), j.value("column", 0), j.value("column_name", "")};
+  return SourceLoc{j.value("file", ""), j.value("line", 0), j.value("column", 0), j.value("column_name", ""), j.value("sheet", "")};
 }
 
 json to_json(const Finding& f) {

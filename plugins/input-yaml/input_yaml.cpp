@@ -26,37 +26,43 @@ class YamlInput : public nianbao::InputPlugin {
     const std::vector<std::string> top = {"agency", "year", "kind", "region", "preface", "contact", "text", "signature", "tables"};
     if (!root.IsMap()) f.fail(root, "报告数据应为 key: value 形式（agency、year、kind、text、tables…）", kData);
     f.check_unique_keys_deep(root, kData);
+    // Every problem of the file in one run: each key, row and cell is read on
+    // its own and what is wrong with it kept.
+    nianbao::Report r;
+    nianbao::Problems& p = r.problems;
     for (auto it = root.begin(); it != root.end(); ++it) {
       std::string k = nianbao::scalar_or_empty(it->first);
       if (std::find(top.begin(), top.end(), k) == top.end())
-        throw Error(kData, "未知的键 '" + k + "'" + suggest(k, top) + "（可用：" + nianbao::join(top, "、") + "）",
-                    f.loc(it->first));
+        p.add(Error(kData, "未知的键 '" + k + "'" + suggest(k, top) + "（可用：" + nianbao::join(top, "、") + "）",
+                    f.loc(it->first)));
     }
-
-    nianbao::Report r;
-    if (const YAML::Node n = root["agency"]) {
-      r.agency = scalar(f, n, "单位名称（agency）");
-      r.agency_source = f.loc(n);
-      if (r.agency.empty()) f.fail(n, "单位名称（agency）为空", kData);
-    }
-    if (const YAML::Node n = root["year"]) {
-      r.year_source = f.loc(n);
-      r.year = form.parse_year(scalar(f, n, "年度（year）"), r.year_source);
-    }
-    if (const YAML::Node n = root["kind"]) {
-      r.kind = scalar(f, n, "单位类型（kind）");
-      r.kind_source = f.loc(n);
-      form.check_kind(r.kind, r.kind_source);
-    }
-    if (const YAML::Node n = root["region"]) {
-      r.region = scalar(f, n, "地区（region）");
-      r.region_source = f.loc(n);
-    }
-    if (const YAML::Node n = root["preface"]) r.preface = nianbao::Text{scalar(f, n, "开头段落（preface）"), f.loc(n)};
-    if (const YAML::Node n = root["contact"]) read_contact(f, n, r);
-    if (const YAML::Node n = root["text"]) read_texts(f, form, n, r);
-    if (const YAML::Node n = root["signature"]) read_signature(f, n, r);
-    if (const YAML::Node n = root["tables"]) read_tables(f, form, n, r);
+    if (const YAML::Node n = root["agency"])
+      p.attempt([&] {
+        r.agency = scalar(f, n, "单位名称（agency）");
+        r.agency_source = f.loc(n);
+        if (r.agency.empty()) f.fail(n, "单位名称（agency）为空", kData);
+      });
+    if (const YAML::Node n = root["year"])
+      p.attempt([&] {
+        r.year_source = f.loc(n);
+        r.year = form.parse_year(scalar(f, n, "年度（year）"), r.year_source);
+      });
+    if (const YAML::Node n = root["kind"])
+      p.attempt([&] {
+        r.kind_source = f.loc(n);
+        r.kind = form.parse_kind(scalar(f, n, "单位类型（kind）"), r.kind_source);
+      });
+    if (const YAML::Node n = root["region"])
+      p.attempt([&] {
+        r.region = scalar(f, n, "地区（region）");
+        r.region_source = f.loc(n);
+      });
+    if (const YAML::Node n = root["preface"])
+      p.attempt([&] { r.preface = nianbao::Text{scalar(f, n, "开头段落（preface）"), f.loc(n)}; });
+    if (const YAML::Node n = root["contact"]) p.attempt([&] { read_contact(f, n, r); });
+    if (const YAML::Node n = root["text"]) p.attempt([&] { read_texts(f, form, n, r); });
+    if (const YAML::Node n = root["signature"]) p.attempt([&] { read_signature(f, n, r); });
+    if (const YAML::Node n = root["tables"]) p.attempt([&] { read_tables(f, form, n, r); });
     return {r};
   }
 
@@ -70,17 +76,18 @@ class YamlInput : public nianbao::InputPlugin {
   static void read_texts(const nianbao::YamlFile& f, const nianbao::Form& form, const YAML::Node& n, nianbao::Report& r) {
     if (!n.IsMap()) f.fail(n, "text 应为各部分正文：overview、problems、other", kData);
     std::vector<std::string> keys = form.text_section_keys();
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      std::string k = nianbao::scalar_or_empty(it->first);
-      if (std::find(keys.begin(), keys.end(), k) == keys.end()) {
-        std::vector<std::string> listed;
-        for (const auto& s : form.sections)
-          if (s.kind == nianbao::SectionDef::Kind::text) listed.push_back(s.key + "（" + s.heading + "）");
-        throw Error(kData, "未知的正文部分 '" + k + "'" + suggest(k, keys) + "（可用：" + nianbao::join(listed, "、") + "）",
-                    f.loc(it->first));
-      }
-      r.texts[k] = nianbao::Text{scalar(f, it->second, "正文 text." + k), f.loc(it->second)};
-    }
+    for (auto it = n.begin(); it != n.end(); ++it)
+      r.problems.attempt([&] {
+        std::string k = nianbao::scalar_or_empty(it->first);
+        if (std::find(keys.begin(), keys.end(), k) == keys.end()) {
+          std::vector<std::string> listed;
+          for (const auto& s : form.sections)
+            if (s.kind == nianbao::SectionDef::Kind::text) listed.push_back(s.key + "（" + s.heading + "）");
+          throw Error(kData, "未知的正文部分 '" + k + "'" + suggest(k, keys) + "（可用：" + nianbao::join(listed, "、") + "）",
+                      f.loc(it->first));
+        }
+        r.texts[k] = nianbao::Text{scalar(f, it->second, "正文 text." + k), f.loc(it->second)};
+      });
   }
 
   // 联系方式 an opening paragraph may quote: contact: {phone: 0398-7001234, address: …}
@@ -113,7 +120,13 @@ class YamlInput : public nianbao::InputPlugin {
     if (!n.IsMap()) f.fail(n, "tables 应为各表数据：proactive、applications、appeals", kData);
     std::vector<std::string> table_keys;
     for (const auto& t : form.tables) table_keys.push_back(t.key);
-    for (auto ti = n.begin(); ti != n.end(); ++ti) {
+    for (auto ti = n.begin(); ti != n.end(); ++ti)
+      r.problems.attempt([&] { read_table(f, form, ti, table_keys, r); });
+  }
+
+  static void read_table(const nianbao::YamlFile& f, const nianbao::Form& form, YAML::const_iterator ti,
+                         const std::vector<std::string>& table_keys, nianbao::Report& r) {
+    {
       std::string tk = nianbao::scalar_or_empty(ti->first);
       const nianbao::TableDef* t = form.table(tk);
       if (!t) {
@@ -122,11 +135,12 @@ class YamlInput : public nianbao::InputPlugin {
         throw Error(kData, "未知的表 '" + tk + "'" + suggest(tk, table_keys) + "（可用：" + nianbao::join(listed, "、") + "）",
                     f.loc(ti->first));
       }
-      if (ti->second.IsNull()) continue;
+      if (ti->second.IsNull()) return;
       if (!ti->second.IsMap()) f.fail(ti->second, t->title + "：应按行填写，如 " + t->rows.front().key + ": {…}", kData);
       std::vector<std::string> row_keys;
       for (const auto& x : t->rows) row_keys.push_back(x.key);
-      for (auto ri = ti->second.begin(); ri != ti->second.end(); ++ri) {
+      for (auto ri = ti->second.begin(); ri != ti->second.end(); ++ri)
+        r.problems.attempt([&] {
         std::string rk = nianbao::scalar_or_empty(ri->first);
         const nianbao::RowDef* row = t->row(rk);
         if (!row) {
@@ -136,10 +150,11 @@ class YamlInput : public nianbao::InputPlugin {
                           (near.empty() ? "" : "，是否应为 '" + near + "'（" + t->row(near)->label + "）？"),
                       f.loc(ri->first));
         }
-        if (ri->second.IsNull()) continue;
+        if (ri->second.IsNull()) return;
         if (!ri->second.IsMap())
           f.fail(ri->second, t->title + " · " + row->label + "：应按列填写，如 {" + row->columns.front() + ": 0}", kData);
-        for (auto ci = ri->second.begin(); ci != ri->second.end(); ++ci) {
+        for (auto ci = ri->second.begin(); ci != ri->second.end(); ++ci)
+          r.problems.attempt([&] {
           std::string ck = nianbao::scalar_or_empty(ci->first);
           std::string key = t->key + "." + rk + "." + ck;
           if (!t->has_cell(rk, ck)) {
@@ -151,8 +166,8 @@ class YamlInput : public nianbao::InputPlugin {
                         f.loc(ci->first));
           }
           r.set_cell(key, cell(f, form, key, ci->second));
-        }
-      }
+          });
+        });
     }
   }
 

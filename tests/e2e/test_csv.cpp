@@ -224,8 +224,8 @@ TEST_F(Csv, RosterWithUnknownColumnSuggestsTheKey) {
   edit("county/roster.csv", "applications.new_received.natural_person", "applications.new_recieved.natural_person");
   Outcome r = run("check county/manifest.yaml");
   EXPECT_EQ(r.rc, 65);
-  EXPECT_NE(r.err.find("roster.csv:1:T: unknown roster column 'applications.new_recieved.natural_person', did you mean "
-                       "'applications.new_received.natural_person'?"),
+  EXPECT_NE(r.err.find("lushi-2023: county/roster.csv:1:T: 名册的列名“applications.new_recieved.natural_person”不认识，是否应为"
+                       "“applications.new_received.natural_person”？"),
             std::string::npos)
       << r.err;
 }

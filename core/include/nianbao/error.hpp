@@ -35,17 +35,18 @@ NIANBAO_API ExitCode worse(ExitCode a, ExitCode b);
 
 struct NIANBAO_API SourceLoc {
   SourceLoc() = default;
-  SourceLoc(std::string file_, int line_ = 0, int column_ = 0, std::string column_name_ = {})
-      : file(std::move(file_)), line(line_), column(column_), column_name(std::move(column_name_)) {}
+  SourceLoc(std::string file_, int line_ = 0, int column_ = 0, std::string column_name_ = {}, std::string sheet_ = {})
+      : file(std::move(file_)), line(line_), column(column_), column_name(std::move(column_name_)), sheet(std::move(sheet_)) {}
 
   std::string file;  // as the user named it (relative paths stay relative)
   int line = 0;      // 1-based; 0 = unknown
   int column = 0;    // 1-based, in characters; 0 = unknown
   std::string column_name;  // spreadsheet inputs: the column letter (C, AA); printed instead of the number
+  std::string sheet;        // workbook inputs: the sheet, as its tab says
 
   bool known() const { return !file.empty(); }
-  // "file:line:column" ("file:line:C" for a spreadsheet), "file:line" or
-  // "file", omitting what is unknown.
+  // "file:line:column" ("file:line:C" for a CSV file), "file [sheet] D12" for
+  // a workbook, "file:line" or "file", omitting what is unknown.
   std::string str() const;
 };
 

@@ -131,6 +131,9 @@ struct NIANBAO_API Form {
   // A report year (2000–2100) and a kind key, with the same errors everywhere.
   int parse_year(const std::string& text, const SourceLoc& at) const;
   void check_kind(const std::string& kind, const SourceLoc& at) const;
+  // A kind as users write it — its key (township) or its label (乡镇人民政府) —
+  // as its key; Error(data) at `at` listing both when it is neither.
+  std::string parse_kind(const std::string& text, const SourceLoc& at) const;
 };
 
 // Splits "table.row.column"; false when it does not have three parts.
