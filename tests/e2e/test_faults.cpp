@@ -80,7 +80,7 @@ class Faults : public Cli {
   static int wait_for(pid_t pid) { return finish(pid); }
   // Until the background build is at work (its staging area exists).
   bool building(const fs::path& out) {
-    for (int i = 0; i < 200; ++i) {
+    for (int i = 0; i < 2400; ++i) {  // up to a minute: a sanitizer build starts slowly
       std::error_code ec;
       for (const auto& e : fs::directory_iterator(out, ec))
         if (e.path().filename().string().rfind(".nianbao-stage-", 0) == 0) return true;
