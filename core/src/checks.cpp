@@ -35,6 +35,45 @@ std::string fill(std::string t, const std::map<std::string, std::string>& values
 
 Severity severity_of(const std::string& s) { return s == "warning" ? Severity::warning : Severity::error; }
 
+// An equal_sums rule for each column (or row) it iterates.
+std::vector<SumCheck> expand_sum_rule(const Form& form, const RuleDef& rule) {
+  std::vector<SumCheck> out;
+  const TableDef& t = *form.table(rule.table);
+  bool by_column = rule.for_each == RuleDef::Axis::column;
+  std::vector<std::string> iterated = rule.over;
+  if (iterated.empty()) {
+    if (by_column)
+      for (const auto& c : t.columns) iterated.push_back(c.key);
+    else
+      for (const auto& r : t.rows) iterated.push_back(r.key);
+  }
+  for (const auto& it : iterated) {
+    SumCheck sc;
+    sc.rule = rule.id;
+    sc.severity = severity_of(rule.severity);
+    sc.message = rule.message;
+    auto keys = [&](const std::vector<std::string>& side, std::vector<std::string>& into) {
+      for (const auto& other : side) {
+        const std::string& row = by_column ? other : it;
+        const std::string& col = by_column ? it : other;
+        if (t.has_cell(row, col)) into.push_back(t.key + "." + row + "." + col);
+      }
+    };
+    keys(rule.lhs, sc.lhs);
+    keys(rule.rhs, sc.rhs);
+    if (sc.lhs.empty() && sc.rhs.empty()) continue;
+    sc.subject = t.title + " · ";
+    if (by_column) {
+      sc.subject += t.column(it)->label;
+    } else {
+      const RowDef* rd = t.row(it);
+      sc.subject += rd->group.empty() ? rd->label : rd->group + " · " + rd->label;
+    }
+    out.push_back(std::move(sc));
+  }
+  return out;
+}
+
 class Checker {
  public:
   Checker(const Form& form, const Report& report) : form_(form), report_(report) {}
@@ -78,45 +117,22 @@ class Checker {
   // For each iterated column (or row): sum of lhs == sum of rhs. Cells that are
   // not filled in are left to the `filled` rule: a sum over a blank is unknown.
   void equal_sums(const RuleDef& rule) {
-    const TableDef& t = *form_.table(rule.table);
-    bool by_column = rule.for_each == RuleDef::Axis::column;
-    std::vector<std::string> iterated = rule.over;
-    if (iterated.empty()) {
-      if (by_column)
-        for (const auto& c : t.columns) iterated.push_back(c.key);
-      else
-        for (const auto& r : t.rows) iterated.push_back(r.key);
-    }
-    for (const auto& it : iterated) {
-      auto key_of = [&](const std::string& other) {
-        const std::string& row = by_column ? other : it;
-        const std::string& col = by_column ? it : other;
-        return t.has_cell(row, col) ? t.key + "." + row + "." + col : std::string{};
-      };
-      std::vector<std::string> keys;
+    for (const SumCheck& sc : expand_sum_rule(form_, rule)) {
       bool complete = true;
       auto sum = [&](const std::vector<std::string>& side) {
         Decimal s;
-        for (const auto& o : side) {
-          std::string k = key_of(o);
-          if (k.empty()) continue;
-          keys.push_back(k);
+        for (const auto& k : side) {
           const Cell& c = report_.cell(k);
           if (c.has_value()) s = s + c.value;
           else complete = false;
         }
         return s;
       };
-      Decimal l = sum(rule.lhs), r = sum(rule.rhs);
-      if (!complete || keys.empty() || l == r) continue;
-      std::string subject = t.title + " · ";
-      if (by_column) {
-        subject += t.column(it)->label;
-      } else {
-        const RowDef* rd = t.row(it);
-        subject += rd->group.empty() ? rd->label : rd->group + " · " + rd->label;
-      }
-      add(rule, severity_of(rule.severity), subject, fill(rule.message, {{"lhs", l.str()}, {"rhs", r.str()}}), keys);
+      Decimal l = sum(sc.lhs), r = sum(sc.rhs);
+      if (!complete || l == r) continue;
+      std::vector<std::string> keys = sc.lhs;
+      keys.insert(keys.end(), sc.rhs.begin(), sc.rhs.end());
+      add(rule, sc.severity, sc.subject, fill(sc.message, {{"lhs", l.str()}, {"rhs", r.str()}}), keys);
     }
   }
 
@@ -166,5 +182,15 @@ class Checker {
 }  // namespace
 
 std::vector<Finding> run_checks(const Form& form, const Report& report) { return Checker(form, report).run(); }
+
+std::vector<SumCheck> sum_checks(const Form& form, const std::string& kind) {
+  std::vector<SumCheck> out;
+  for (const auto& rule : form.rules) {
+    if (rule.check != RuleDef::Check::equal_sums) continue;
+    if (!rule.kinds.empty() && std::find(rule.kinds.begin(), rule.kinds.end(), kind) == rule.kinds.end()) continue;
+    for (auto& sc : expand_sum_rule(form, rule)) out.push_back(std::move(sc));
+  }
+  return out;
+}
 
 }  // namespace nianbao

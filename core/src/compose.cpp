@@ -177,6 +177,7 @@ Table make_table(const TableDef& def, const Report& report) {
         c.kind = v.state == Cell::State::value            ? TableCell::Kind::number
                  : v.state == Cell::State::not_applicable ? TableCell::Kind::not_applicable
                                                           : TableCell::Kind::blank;
+        c.decimal = def.column(g.column_key) && def.column(g.column_key)->type == ValueType::amount;
         c.text = cell_text(v);
         c.align = Align::center;
         break;
@@ -250,6 +251,27 @@ Document compose(const Form& form, const Report& report, const DocumentSettings&
                            : expand_template(settings.signature_name, fields, where);
     doc.blocks.push_back(SignatureBlock{name, fields["date"]});
   }
+  // What the report says about itself, its texts and the sums to check, for
+  // outputs that show them apart (a fill-in workbook).
+  const KindDef* kind = form.kind(report.kind);
+  std::vector<std::string> kinds;
+  for (const auto& k : form.kinds) kinds.push_back(k.label);
+  doc.fields = {{"agency", "单位名称", report.agency, {}},
+                {"year", "年度", report.year ? std::to_string(report.year) : "", {}},
+                {"kind", "单位类型", kind ? kind->label : report.kind, kinds},
+                {"region", "所属地区", report.region, {}}};
+  for (const auto& c : contact_fields())
+    doc.fields.push_back({std::string("contact.") + c.key, c.label, fields["contact." + std::string(c.key)], {}});
+  doc.fields.push_back({"signature.name", "落款单位", report.signature ? report.signature->name : "", {}});
+  doc.fields.push_back({"signature.date", "落款日期", report.signature ? report.signature->date : "", {}});
+  for (const auto& s : form.sections)
+    if (s.kind == SectionDef::Kind::text) {
+      auto it = report.texts.find(s.key);
+      doc.texts.push_back({s.key, s.heading, it == report.texts.end() ? "" : it->second.body});
+    }
+  doc.texts.push_back({"preface", "开头段落", report.preface ? report.preface->body : ""});
+  for (const auto& sc : sum_checks(form, report.kind)) doc.checks.push_back({sc.rule, sc.subject, sc.message, sc.lhs, sc.rhs});
+
   for (const auto& [label, def] : appended) {
     // The section heading without its numeral: 二、主动公开政府信息情况 → 主动公开政府信息情况.
     std::u32string h = to_u32(def->title.empty() ? label : def->title);

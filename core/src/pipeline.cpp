@@ -273,7 +273,8 @@ BuildResult Pipeline::run(const RunOptions& options, const std::function<void(co
     const std::string& entry = manifest_.reports[it.entry].id;
     Outcome o;
     if (it.error) o = Outcome::failure(it.index, it.entry, it.id, it.error->code(), it.error->what());
-    else if (!it.problems.empty()) o = Outcome::failure(it.index, it.entry, it.id, it.problems_code, it.problems);
+    else if (!it.problems.empty() && !(options.fill_in && it.length > 0))
+      o = Outcome::failure(it.index, it.entry, it.id, it.problems_code, it.problems);
     else if (it.kept && build) {
       o.item = it.index;
       o.entry = it.entry;

@@ -52,6 +52,7 @@ json to_json(const ReportResult& r) {
           {"kind", r.kind},
           {"year", r.year},
           {"file_stem", r.file_stem},
+          {"phone", r.phone},
           {"summary_values", values},
           {"exit_code", static_cast<int>(r.status)},
           {"error", r.error},
@@ -72,6 +73,7 @@ ReportResult result_from_json(const json& j) {
   r.kind = j.value("kind", "");
   r.year = j.value("year", 0);
   r.file_stem = j.value("file_stem", "");
+  r.phone = j.value("phone", "");
   for (const auto& v : j.value("summary_values", json::array()))
     r.summary_values.push_back(v.is_string() ? Decimal::parse(v.get<std::string>()) : std::nullopt);
   r.status = static_cast<ExitCode>(j.value("exit_code", 0));

@@ -87,7 +87,9 @@ TEST_F(Cli, JsonFindingsCarryCellsWithPositions) {
   std::string where = position_of("report.yaml", "new_received: {natural_person: 5", "5");
   Outcome r = run("check manifest.yaml --json");
   EXPECT_EQ(r.rc, 65);
-  auto findings = nlohmann::json::parse(r.out);
+  auto account = nlohmann::json::parse(r.out);
+  EXPECT_EQ(account["schema"], "nianbao-check/1");
+  auto findings = account["findings"];
   ASSERT_TRUE(findings.is_array());
   bool found = false;
   for (const auto& f : findings) {

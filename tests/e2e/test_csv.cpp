@@ -42,7 +42,9 @@ class Csv : public Cli {
 TEST_F(Csv, CountySampleReportsExactlyThePlantedFailures) {
   Outcome r = run("check county/manifest.yaml --json");
   EXPECT_EQ(r.rc, 65) << r.err;
-  auto findings = nlohmann::json::parse(r.out);
+  auto account = nlohmann::json::parse(r.out);
+  EXPECT_EQ(account["schema"], "nianbao-check/1");
+  auto findings = account["findings"];
   using F = std::tuple<std::string, std::string, std::string>;  // report, rule, position of the planted cell
   std::set<F> expected = {
       {"lushi-2023/杜关镇人民政府-2023", "R1", "roster.csv:3:GF"},

@@ -129,8 +129,9 @@ TEST_F(Xlsx, CountyWorkbookShowsWhoIsWrong) {
   fs::remove_all(dir / "county/out");
   EXPECT_EQ(run("build county/manifest.yaml").rc, 65);
   nlohmann::json wb = read_back(dir / "county/out/政府信息公开工作年度报告汇总.xlsx");
-  ASSERT_EQ(wb["sheets"].size(), 1u);
+  ASSERT_EQ(wb["sheets"].size(), 2u);
   const auto& ws = wb["sheets"][0];
+  EXPECT_EQ(ws["header_left"], "政府信息公开工作年度报告汇总") << "every printed page names whose it is";
   const auto& cells = ws["cells"];
   EXPECT_EQ(ws["name"], "汇总");
   EXPECT_EQ(ws["freeze"], "A2");
@@ -165,6 +166,28 @@ TEST_F(Xlsx, CountyWorkbookShowsWhoIsWrong) {
     const std::vector<std::string> order = {"乡镇人民政府", "街道办事处", "县级人民政府", "县级人民政府部门"};
     return std::find(order.begin(), order.end(), a) < std::find(order.begin(), order.end(), b);
   }));
+  // The follow-up list: each finding with whom to call, where and what.
+  const auto& list = wb["sheets"][1];
+  EXPECT_EQ(list["name"], "问题清单");
+  const auto& rows = list["cells"];
+  std::vector<std::string> list_head;
+  for (int c = 1; c <= 8; ++c) list_head.push_back(rows.value(letters(c) + "1", std::string()));
+  EXPECT_EQ(list_head, (std::vector<std::string>{"单位", "联系电话", "规则", "严重程度", "问题（应为与实为）", "涉及的表格与栏目",
+                                                 "位置（文件与单元格）", "数值"}));
+  int listed = 0;
+  bool r9 = false;
+  for (int r = 2; rows.contains("A" + std::to_string(r)); ++r) {
+    ++listed;
+    if (rows["A" + std::to_string(r)] != "朱阳关镇人民政府" || rows["C" + std::to_string(r)] != "R9") continue;
+    r9 = true;
+    EXPECT_FALSE(rows.value("B" + std::to_string(r), std::string()).empty()) << "no telephone to call";
+    EXPECT_NE(rows["E" + std::to_string(r)].get<std::string>().find("应为0，实为1"), std::string::npos);
+    EXPECT_NE(rows["F" + std::to_string(r)].get<std::string>().find("规章"), std::string::npos);
+    EXPECT_EQ(rows["G" + std::to_string(r)].get<std::string>().rfind("county/roster.csv:5:", 0), 0u) << rows["G" + std::to_string(r)];
+    EXPECT_EQ(rows["H" + std::to_string(r)], "1");
+  }
+  EXPECT_TRUE(r9);
+  EXPECT_EQ(listed, 8);  // the eight planted findings
   // The key totals are the report's numbers: 官坡镇 received nothing.
   for (int r = 2; r <= 16; ++r)
     if (cells[at(r - 2, 0)] == "官坡镇人民政府") {

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Reads a workbook back the way a user's spreadsheet program would (openpyxl)
 and prints what the tests compare: every cell's value and number format, the
-merged ranges, fills, print setup and document properties, as JSON."""
+merged ranges, fills, print setup, page headers, protection, the cells left
+unlocked for input and their data validation, and document properties, as JSON."""
 import json
 import sys
 
@@ -19,12 +20,14 @@ def main(path):
         "sheets": [],
     }
     for ws in wb.worksheets:
-        cells, formats, fills = {}, {}, {}
+        cells, formats, fills, unlocked = {}, {}, {}, []
         for row in ws.iter_rows():
             for c in row:
                 if c.value is not None:
                     cells[c.coordinate] = c.value
                     formats[c.coordinate] = c.number_format
+                if c.protection is not None and c.protection.locked is False:
+                    unlocked.append(c.coordinate)
                 color = c.fill.fgColor.rgb if c.fill and c.fill.fill_type == "solid" else None
                 if isinstance(color, str):
                     fills[c.coordinate] = color[-6:]
@@ -43,6 +46,12 @@ def main(path):
             "freeze": ws.freeze_panes,
             "autofilter": ws.auto_filter.ref,
             "widths": {k: v.width for k, v in ws.column_dimensions.items()},
+            "header_left": ws.oddHeader.left.text,
+            "protected": bool(ws.protection.sheet),
+            "unlocked": unlocked,
+            "validations": [{"sqref": str(v.sqref), "type": v.type, "formula1": v.formula1, "prompt": v.prompt,
+                             "list": v.formula1 if v.type == "list" else None}
+                            for v in ws.data_validations.dataValidation],
         })
     json.dump(out, sys.stdout, ensure_ascii=False, default=str)
 

@@ -35,6 +35,34 @@ void print_findings(std::FILE* to, const ReportResult& rr) {
   }
 }
 
+// `check --json`: a versioned account — every report with its status and
+// what could not be read, every finding with its cells — also when the
+// build could not start (then `error` says why and `reports` is empty).
+constexpr const char* kCheckSchema = "nianbao-check/1";
+
+nlohmann::json findings_json(const std::vector<ReportResult>& results);
+
+nlohmann::json check_account(const Manifest& manifest, ExitCode exit, const std::vector<ReportResult>& results,
+                             const std::string& error) {
+  nlohmann::json reports = nlohmann::json::array();
+  for (const auto& rr : results) {
+    nlohmann::json errors = nlohmann::json::array();
+    for (std::size_t p = 0, q; !rr.error.empty() && p <= rr.error.size(); p = q + 1) {
+      q = rr.error.find('\n', p);
+      if (q == std::string::npos) q = rr.error.size();
+      errors.push_back(rr.error.substr(p, q - p));
+    }
+    reports.push_back({{"id", rr.id}, {"entry", rr.entry}, {"agency", rr.agency}, {"status", rr.state()},
+                       {"exit_code", static_cast<int>(rr.status)}, {"errors", errors}, {"findings", rr.findings.size()}});
+  }
+  return {{"schema", kCheckSchema},
+          {"manifest", manifest.display},
+          {"exit_code", static_cast<int>(exit)},
+          {"error", error.empty() ? nlohmann::json(nullptr) : nlohmann::json(error)},
+          {"reports", reports},
+          {"findings", findings_json(results)}};
+}
+
 nlohmann::json findings_json(const std::vector<ReportResult>& results) {
   nlohmann::json arr = nlohmann::json::array();
   for (const auto& rr : results)
@@ -126,6 +154,7 @@ int run_manifest(const Manifest& manifest, const BuildFlags& flags, const std::v
   options.fail_fast = flags.fail_fast;
   options.jobs = flags.jobs > 0 ? flags.jobs : default_jobs();
   options.item_timeout = flags.timeout;
+  options.fill_in = flags.fill_in;
   options.shard = resolve_shard(flags.shard_index, flags.shard_count);
   options.on_plan = [&](std::size_t items) {
     if (ndjson) std::cout << nlohmann::json{{"event", "plan"}, {"items", items}, {"jobs", options.jobs}}.dump() << std::endl;
@@ -163,7 +192,12 @@ int run_manifest(const Manifest& manifest, const BuildFlags& flags, const std::v
     if (human) {
       bar.clear();
       print_findings(stdout, rr);
-      if (!rr.error.empty()) fmt::print(stderr, "{}: {}\n", rr.id, rr.error);
+      // Each problem on a line of its own, each line saying whose it is.
+      for (std::size_t p = 0, q; !rr.error.empty() && p <= rr.error.size(); p = q + 1) {
+        q = rr.error.find('\n', p);
+        if (q == std::string::npos) q = rr.error.size();
+        fmt::print(stderr, "{}: {}\n", rr.id, rr.error.substr(p, q - p));
+      }
       for (const auto& n : rr.notices) fmt::print(stderr, "{}: warning: {}\n", rr.id, n);
       if (rr.skipped) fmt::print("{}: unchanged since its last build ({} file{} kept)\n", rr.id, rr.files.size(),
                                  rr.files.size() == 1 ? "" : "s");
@@ -179,6 +213,10 @@ int run_manifest(const Manifest& manifest, const BuildFlags& flags, const std::v
     result = pipeline.run(options, on_report);
   } catch (const Error& e) {
     bar.finish();
+    if (flags.json) {
+      std::cout << check_account(manifest, e.code(), {}, e.what()).dump(2) << "\n";
+      return static_cast<int>(e.code());
+    }
     if (summary) {
       // The summary still tells the morning reader why nothing was built.
       ReportResult whole;
@@ -192,7 +230,7 @@ int run_manifest(const Manifest& manifest, const BuildFlags& flags, const std::v
   }
   bar.finish();
   if (summary) summary->finish(result.exit, ms(), result.interrupted ? "interrupted" : "finished");
-  if (flags.json) std::cout << findings_json(result.reports).dump(2) << "\n";
+  if (flags.json) std::cout << check_account(manifest, result.exit, result.reports, "").dump(2) << "\n";
   if (ndjson)
     std::cout << nlohmann::json{{"event", "done"}, {"exit_code", static_cast<int>(result.exit)}, {"ok", ok},
                                 {"skipped", skipped}, {"failed", failed}, {"cancelled", cancelled}}

@@ -17,6 +17,7 @@ struct BuildFlags {
   bool fail_fast = false;
   int jobs = 0;                // 0: the number of cores
   double timeout = 600;        // seconds a work item may take before its worker is stopped
+  bool fill_in = false;        // `nianbao template`: fill-in workbooks instead of reports
   std::string summary_file;    // --summary FILE
   std::string progress = "auto";  // auto | bar | ndjson | none
   std::optional<int> shard_index, shard_count;

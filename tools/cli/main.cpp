@@ -95,7 +95,8 @@ int main(int argc, char** argv) {
   build->add_option("--shard-count", shard_count, "how many slices the plan is cut into (default: SLURM_ARRAY_TASK_COUNT)");
   auto* check = app.add_subcommand("check", "check every report of MANIFEST against the form's rules; write nothing");
   check->add_option("manifest", manifest, "the manifest (manifest.yaml)")->required();
-  check->add_flag("--json", flags.json, "print the findings as a JSON array");
+  check->add_flag("--json", flags.json,
+                  "print a JSON account instead (schema nianbao-check/1): every report's status and errors, every finding");
   check->add_option("-j,--jobs", flags.jobs, "reports checked at once (default: the number of cores)")->check(CLI::Range(1, 1024));
   check->add_option("--timeout", flags.timeout, "seconds a report may take before it fails (default 600; 0: no limit)")
       ->check(CLI::Range(0.0, 1e6));
@@ -110,6 +111,15 @@ int main(int argc, char** argv) {
   auto* summarize = app.add_subcommand("summarize", "merge the --summary files of a build's shards into one");
   summarize->add_option("summaries", summary_files, "the shards' summary files")->required();
   summarize->add_option("-o,--output", merged_file, "write the merged summary here (default: standard output)");
+  std::string template_out;
+  bool template_roster = false;
+  auto* tmpl = app.add_subcommand(
+      "template", "write the fill-in workbooks a county sends its agencies: one per agency of MANIFEST (a roster's rows each)");
+  tmpl->add_option("manifest", manifest, "the manifest (manifest.yaml)")->required();
+  tmpl->add_option("--out", template_out, "the folder to write them to (default: templates/ beside the manifest)");
+  tmpl->add_flag("--roster", template_roster,
+                 "one roster workbook instead, a row per agency, its columns headed in the form's Chinese labels");
+  tmpl->add_option("-j,--jobs", flags.jobs, "workbooks written at once (default: the number of cores)")->check(CLI::Range(1, 1024));
   auto* plugins = app.add_subcommand("plugins", "list the plugins found, with their options");
   bool print_merged = false;
   std::string report_id;
@@ -178,6 +188,28 @@ int main(int argc, char** argv) {
       }
       return code(worst);
     }
+    if (*tmpl) {
+      // The build, with the xlsx output in its fill-in mode as the only output.
+      Manifest m = Manifest::load(manifest);
+      m.output_dir = template_out.empty() ? m.base_dir / "templates" : fs::absolute(template_out);
+      PluginUse xlsx;
+      xlsx.plugin = "xlsx";
+      xlsx.source = SourceLoc{"nianbao template"};
+      xlsx.options["template"] = RawOption{"true", xlsx.source};
+      m.outputs.clear();
+      m.summary.clear();
+      if (template_roster) m.summary.push_back(xlsx);
+      else m.outputs.push_back(xlsx);
+      m.has_outputs = true;
+      for (auto& e : m.reports) {
+        e.outputs.clear();
+        e.has_outputs = false;
+      }
+      flags.mode = Mode::build;
+      flags.fill_in = true;
+      flags.progress = "none";
+      return cli::run_manifest(m, flags, plugin_dirs(extra_dirs, &m));
+    }
     flags.mode = *build ? Mode::build : Mode::check;
     flags.shard_index = shard_index;
     flags.shard_count = shard_count;
@@ -185,6 +217,13 @@ int main(int argc, char** argv) {
     Manifest m = Manifest::load(manifest);
     return cli::run_manifest(m, flags, plugin_dirs(extra_dirs, &m));
   } catch (const Error& e) {
+    if (*check && flags.json) {  // the account, even when the manifest itself cannot be read
+      std::cout << nlohmann::json{{"schema", "nianbao-check/1"}, {"manifest", manifest}, {"exit_code", code(e.code())},
+                                  {"error", e.what()}, {"reports", nlohmann::json::array()}, {"findings", nlohmann::json::array()}}
+                       .dump(2)
+                << "\n";
+      return code(e.code());
+    }
     fmt::print(stderr, "nianbao: {}\n", e.what());
     return code(e.code());
   } catch (const std::exception& e) {

@@ -34,6 +34,19 @@ struct Finding {
 };
 
 NIANBAO_API std::vector<Finding> run_checks(const Form& form, const Report& report);
+
+// An arithmetic rule (equal_sums, R1–R4) on one column or row of its table:
+// the cells whose sums must be equal and how a finding names them. What the
+// checks run, and what a fill-in workbook recomputes as the clerk types.
+struct SumCheck {
+  std::string rule;      // R1
+  Severity severity = Severity::error;
+  std::string subject;   // 三、收到和处理政府信息公开申请情况 · 自然人
+  std::string message;   // with {lhs} and {rhs}: 一+二={lhs}，三（七）总计+四={rhs}
+  std::vector<std::string> lhs, rhs;  // cell keys
+};
+// Every such check that applies to a report of this kind, in the form's order.
+NIANBAO_API std::vector<SumCheck> sum_checks(const Form& form, const std::string& kind);
 NIANBAO_API bool has_errors(const std::vector<Finding>& findings);
 // Cell value as printed in findings and outputs.
 NIANBAO_API std::string cell_text(const Cell& c);

@@ -33,6 +33,7 @@ struct TableCell {
   Kind kind = Kind::label;
   std::string text;  // what is printed: label text, "0", "59237.2449", "" or "/"
   std::string key;   // canonical cell key for values, empty for labels
+  bool decimal = false;  // values: an amount with places (万元), not a count
   int row = 0, col = 0, rowspan = 1, colspan = 1;
   Align align = Align::left;
 };
@@ -64,6 +65,33 @@ struct Attachment {
 
 using Block = std::variant<Heading, Paragraph, Table, SignatureBlock, Attachment>;
 
+// What the report says about itself, for outputs that show it apart from the
+// text (a workbook's cover): 单位名称 官坡镇人民政府, 年度 2023, …
+struct DocumentField {
+  std::string key;    // agency, year, kind, region, preface, contact.phone, signature.name, signature.date
+  std::string label;  // 单位名称
+  std::string value;  // as written; a kind as its label
+  std::vector<std::string> choices;  // the values it may take, when there is such a list (单位类型)
+};
+
+// A text section with its key, for outputs that let it be written (a
+// fill-in workbook) rather than only printed.
+struct DocumentText {
+  std::string key;      // overview
+  std::string heading;  // 一、总体情况
+  std::string body;
+};
+
+// An arithmetic check on the tables' cells (勾稽关系, R1–R4): the sums of
+// `lhs` and `rhs` must be equal. For outputs that recompute it as a user
+// types (a fill-in workbook's formulas).
+struct DocumentCheck {
+  std::string rule;     // R1
+  std::string subject;  // 三、收到和处理政府信息公开申请情况 · 自然人
+  std::string message;  // with {lhs} and {rhs}: 一+二={lhs}，三（七）总计+四={rhs}
+  std::vector<std::string> lhs, rhs;  // cell keys, as TableCell::key
+};
+
 struct Document {
   std::string title;
   std::string author;      // the agency
@@ -71,6 +99,9 @@ struct Document {
   std::string build_date;  // ISO 8601 date for file metadata: never the clock (see Pipeline)
   std::string file_stem;   // output file name without extension, already safe for a file system
   std::vector<Block> blocks;
+  std::vector<DocumentField> fields;
+  std::vector<DocumentText> texts;    // every text section of the form, in order, written or not
+  std::vector<DocumentCheck> checks;
 };
 
 }  // namespace nianbao

@@ -66,6 +66,12 @@ struct RunOptions {
   // A work item still running after this many seconds has its worker
   // stopped and fails (0: no limit). A report takes well under a second.
   double item_timeout = 600;
+  // Fill-in workbooks instead of reports (`nianbao template`): each report
+  // keeps only who it is (agency, year, kind, region, contact, 落款) — its
+  // numbers and texts are left for the agency to fill in —, is not checked,
+  // and no build record is kept. A report whose data has problems still gets
+  // its workbook when who it is can be read.
+  bool fill_in = false;
 };
 
 // A file a report wrote (or kept, when skipped), with its content hash and
@@ -85,6 +91,7 @@ struct NIANBAO_API ReportResult {
   std::string kind;
   int year = 0;
   std::string file_stem;  // what its files are named (before each output's extension)
+  std::string phone;      // the agency's telephone (contact.phone), for the county workbook
   std::vector<std::optional<Decimal>> summary_values;  // per form summary column
   ExitCode status = ExitCode::ok;  // ok, or why the job failed
   std::string error;               // the failure, with its location

@@ -131,6 +131,7 @@ struct SummaryEntry {
   std::string kind;        // kind key (township); kind_label its name (乡镇人民政府)
   std::string kind_label;
   int year = 0;
+  std::string phone;  // the agency's telephone, to call about what is wrong
   ExitCode status = ExitCode::ok;  // ok, data (a rule failed) or why the report could not be built
   std::string error;               // why it could not be built, when it could not
   std::vector<Finding> findings;

@@ -47,7 +47,7 @@ void Pipeline::commit(Outcome& o, const RunOptions& options) {
     rr.error = e.what();
     o.key.clear();
   }
-  if (options.mode != Mode::build || rr.skipped || rr.cancelled) return;
+  if (options.mode != Mode::build || options.fill_in || rr.skipped || rr.cancelled) return;
   detail::BuildState state(manifest_.state_dir);
   try {
     if (rr.status != ExitCode::ok) {

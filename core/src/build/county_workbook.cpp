@@ -33,6 +33,7 @@ ReportResult Pipeline::run_summary(const ResolvedOutput& out, const std::vector<
       e.kind = r.kind;
       if (const KindDef* k = form_.kind(r.kind)) e.kind_label = k->label;
       e.year = r.year;
+      e.phone = r.phone;
       e.status = r.cancelled ? ExitCode::temp_fail : r.status;
       e.error = r.error;
       e.findings = r.findings;
@@ -55,7 +56,7 @@ ReportResult Pipeline::run_summary(const ResolvedOutput& out, const std::vector<
     }
     std::string key = h.hex();
     detail::BuildState state(manifest_.state_dir);
-    if (!run.force)
+    if (!run.force && !run.fill_in)
       if (auto kept = detail::fresh_result(state, rr.id, key, rr.notices)) {
         kept->duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         return *kept;
@@ -104,10 +105,12 @@ ReportResult Pipeline::run_summary(const ResolvedOutput& out, const std::vector<
       detail::record_stat(rec);
       rr.files.push_back(rec);
     }
-    ReportResult kept = rr;
-    kept.outputs.clear();
-    kept.notices.clear();
-    state.write("report", rr.id, json{{"key", key}, {"result", detail::to_json(kept)}});
+    if (!run.fill_in) {
+      ReportResult kept = rr;
+      kept.outputs.clear();
+      kept.notices.clear();
+      state.write("report", rr.id, json{{"key", key}, {"result", detail::to_json(kept)}});
+    }
   } catch (const Error& e) {
     rr.status = e.code();
     rr.error = e.what();

@@ -104,7 +104,7 @@ Error error_from(const json& j) { return Error(static_cast<ExitCode>(j.value("co
 std::vector<Pipeline::Item> Pipeline::plan_items(const std::vector<Planned>& plans, const RunOptions& options, Spill& spill,
                                                  int& interrupted) {
   const bool build = options.mode == Mode::build;
-  const bool use_records = options.mode != Mode::check && !options.force;
+  const bool use_records = options.mode != Mode::check && !options.force && !options.fill_in;
   detail::BuildState state(manifest_.state_dir);
   std::vector<std::vector<Item>> by_entry(plans.size());
   std::vector<std::string> entry_keys(plans.size());
@@ -249,14 +249,14 @@ std::vector<Pipeline::Item> Pipeline::plan_items(const std::vector<Planned>& pla
         it.error = error_from(rj["failed"]);
         all_good = false;
       } else {
-        if (build && !options.force) it.kept = detail::fresh_result(state, it.id, it.key, it.notices);
+        if (build && !options.force && !options.fill_in) it.kept = detail::fresh_result(state, it.id, it.key, it.notices);
         remembered.push_back(
             {{"id", it.id}, {"agency", it.agency}, {"kind", it.kind}, {"year", it.year}, {"stem", it.file_stem}, {"key", it.key}});
       }
       by_entry[i].push_back(std::move(it));
     }
     // What reading this entry gave, for the next build to plan without reading.
-    if (build) try {
+    if (build && !options.fill_in) try {
         if (all_good && !remembered.empty())
           state.write("entry", entry.id, json{{"key", entry_keys[i]}, {"files_read", j["files_read"]}, {"reports", remembered}});
         else

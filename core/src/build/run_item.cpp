@@ -61,13 +61,15 @@ Pipeline::Outcome Pipeline::build_item(const Item& item, const Planned& plan, co
   std::vector<StagedFile> staged;
   try {
     const EntryConfig& config = *plan.config;
-    if (build && config.outputs.empty())
+    if (build && config.outputs.empty() && !options.fill_in)
       throw Error(ExitCode::config,
                   "report '" + manifest_.reports[item.entry].id +
                       "' has no outputs (name them under outputs:, for the report or the whole manifest; "
                       "`nianbao plugins` lists them)",
                   manifest_.reports[item.entry].source);
     Report report = report_from_json(spill.get(item.offset, item.length), item.id);
+    if (auto phone = report.contact.find("phone"); phone != report.contact.end()) rr.phone = phone->second.body;
+    else if (auto d = config.document.contact.find("phone"); d != config.document.contact.end()) rr.phone = d->second.body;
     for (const auto& col : form_.summary) {
       std::optional<Decimal> sum = Decimal{};
       for (const auto& k : col.cells) {
@@ -77,7 +79,23 @@ Pipeline::Outcome Pipeline::build_item(const Item& item, const Planned& plan, co
       }
       rr.summary_values.push_back(sum);
     }
-    rr.findings = run_checks(form_, report);
+    if (options.fill_in) {
+      // Who the agency is, and nothing it is to fill in: the numbers and texts are its to write.
+      Report blank;
+      blank.id = report.id;
+      blank.agency = report.agency;
+      blank.year = report.year;
+      blank.kind = report.kind;
+      blank.region = report.region;
+      blank.contact = report.contact;
+      blank.signature = report.signature;
+      if (blank.agency.empty() || blank.year == 0 || blank.kind.empty()) throw Error(report.problems.empty() ? ExitCode::data : report.problems.code(),
+                                                                                     report.problems.empty() ? "缺少单位名称、年度或单位类型" : report.problems.text());
+      report = std::move(blank);
+      rr.summary_values.assign(rr.summary_values.size(), std::nullopt);
+    } else {
+      rr.findings = run_checks(form_, report);
+    }
     bool invalid = has_errors(rr.findings);
     if (build && (!invalid || options.write_invalid)) {
       std::string build_date = document_date(report);
@@ -102,7 +120,14 @@ Pipeline::Outcome Pipeline::build_item(const Item& item, const Planned& plan, co
       for (const auto& f : staged) rr.files.push_back(OutputRecord{f.target, f.sha256, f.bytes});
       out.key = item.key;
     } else if (build) {
-      rr.error = "规则检查有错误，未生成文件（已保留上次生成的文件）";
+      // Only say a file was kept when there is one to keep.
+      bool earlier = false;
+      std::error_code ec;
+      for (const auto& e : fs::directory_iterator(manifest_.output_dir, ec)) {
+        std::string n = e.path().filename().string();
+        earlier = earlier || (n.size() > item.file_stem.size() && n.compare(0, item.file_stem.size() + 1, item.file_stem + ".") == 0);
+      }
+      rr.error = earlier ? "规则检查有错误，未生成文件（已保留上次生成的文件）" : "规则检查有错误，未生成文件";
     }
     if (invalid) rr.status = ExitCode::data;
   } catch (const Error& e) {
