@@ -117,6 +117,9 @@ void SummaryWriter::add(const ReportResult& r) {
             {"entry", r.entry},
             {"item", it == s_->item.end() ? json(nullptr) : json(it->second)},
             {"agency", r.agency},
+            {"kind", r.kind},
+            {"year", r.year},
+            {"phone", r.phone},
             {"status", r.state()},
             {"exit_code", static_cast<int>(r.status)},
             {"error", r.error.empty() ? json(nullptr) : json(r.error)},
@@ -124,6 +127,9 @@ void SummaryWriter::add(const ReportResult& r) {
             {"outputs", outputs},
             {"duration_ms", std::round(r.duration_ms * 10) / 10}};
   if (!r.notices.empty()) j["notices"] = r.notices;
+  json values = json::array();
+  for (const auto& v : r.summary_values) values.push_back(v ? json(v->str()) : json(nullptr));
+  j["summary_values"] = values;  // what the county workbook shows: a sharded build's comes from `summarize`
   std::string line = (s_->totals.reports ? ",\n    " : "    ") + j.dump();
   const char* p = line.data();
   std::size_t left = line.size();
@@ -228,6 +234,30 @@ std::string merge_summaries(const std::vector<fs::path>& files, ExitCode& exit) 
   merged["totals"] = t.to_json();
   merged["reports"] = reports;
   return merged.dump(2) + "\n";
+}
+
+std::vector<ReportResult> summary_reports(const std::string& merged) {
+  json j = json::parse(merged, nullptr, false);
+  std::vector<ReportResult> out;
+  if (!j.is_object()) return out;
+  for (const auto& r : j.value("reports", json::array())) {
+    ReportResult rr;
+    rr.id = r.value("id", "");
+    rr.entry = r.value("entry", "");
+    rr.agency = r.value("agency", "");
+    rr.kind = r.value("kind", "");
+    rr.year = r.value("year", 0);
+    rr.phone = r.value("phone", "");
+    rr.status = static_cast<ExitCode>(r.value("exit_code", 0));
+    rr.error = r["error"].is_string() ? r["error"].get<std::string>() : "";
+    rr.cancelled = r.value("status", "") == "cancelled";
+    for (const auto& f : r.value("findings", json::array())) rr.findings.push_back(detail::finding_from_json(f));
+    for (const auto& v : r.value("summary_values", json::array()))
+      rr.summary_values.push_back(v.is_string() ? Decimal::parse(v.get<std::string>()) : std::nullopt);
+    if (rr.id.rfind("summary:", 0) == 0) continue;  // a whole-build output of a shard, not a report
+    out.push_back(std::move(rr));
+  }
+  return out;
 }
 
 }  // namespace nianbao

@@ -205,8 +205,7 @@ class XlsxInput : public nianbao::InputPlugin {
   }
 
  private:
-  // The cover and the texts: a label, and its value in the next filled cell
-  // to its right. Rows from `before` on belong to a table.
+  // The cover and the texts: a label, and its value in the cell to its right. Rows from `before` on belong to a table.
   static bool read_fields(const Sheet& sheet, int before, const std::map<std::string, std::string>& fields,
                           const nianbao::InputRequest& rq, nianbao::Report& r) {
     const nianbao::Form& form = rq.form;
@@ -217,12 +216,16 @@ class XlsxInput : public nianbao::InputPlugin {
       if (row >= before || it->second.number) continue;
       auto f = fields.find(label_text(it->second.text));
       if (f == fields.end()) continue;
-      auto next = std::next(it);
-      if (next == sheet.cells.end() || next->first.first != row) continue;
+      // The value is in the cell right after the label (after its merge):
+      // a note further right, like the template's "写作 2024-01-20", is not it.
+      int col = it->first.second;
+      if (auto m = sheet.merged_to.find(it->first); m != sheet.merged_to.end()) col = std::max(col, m->second);
+      auto next = sheet.cells.find({row, col + 1});
+      found = true;
+      if (next == sheet.cells.end()) continue;
       const std::string& key = f->second;
       std::string value = key == "signature.date" ? as_date(trim(next->second.text)) : trim(next->second.text);
       nianbao::SourceLoc at{rq.display_path, row, next->first.second, nianbao::column_letters(next->first.second), sheet.name};
-      found = true;
       if (value.empty()) continue;
       r.problems.attempt([&] {
         if (key == "agency") {

@@ -21,6 +21,7 @@ struct Value {
 struct Sheet {
   std::string name;
   std::map<std::pair<int, int>, Value> cells;  // (row, column), 1-based
+  std::map<std::pair<int, int>, int> merged_to;  // a merged range's top-left cell → its last column
 };
 
 struct Workbook {
@@ -30,6 +31,8 @@ struct Workbook {
 // Throws nianbao::Error(data) at `display` for a file that is no workbook,
 // is too large, or holds more cells than any report does.
 Workbook read_workbook(const std::filesystem::path& file, const std::string& display);
+// The same for a file's bytes already in memory (what the fuzz target feeds).
+Workbook read_workbook_bytes(const std::string& bytes, const std::string& display);
 
 // Whether the bytes are an .xlsx (a zip package) or .ods; for messages.
 std::string kind_of(const std::filesystem::path& file);

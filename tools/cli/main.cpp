@@ -111,6 +111,9 @@ int main(int argc, char** argv) {
   auto* summarize = app.add_subcommand("summarize", "merge the --summary files of a build's shards into one");
   summarize->add_option("summaries", summary_files, "the shards' summary files")->required();
   summarize->add_option("-o,--output", merged_file, "write the merged summary here (default: standard output)");
+  std::string summarize_manifest;
+  summarize->add_option("--manifest", summarize_manifest,
+                        "also write the manifest's whole-build outputs (the county workbook) from every shard's reports");
   std::string template_out;
   bool template_roster = false;
   auto* tmpl = app.add_subcommand(
@@ -185,6 +188,25 @@ int main(int argc, char** argv) {
       else {
         create_parent_folders(merged_file);
         write_file_atomically(fs::absolute(merged_file), merged);
+      }
+      if (!summarize_manifest.empty()) {
+        // A shard missing: the county workbook would lack its reports. Run it first.
+        if (worst == ExitCode::temp_fail) {
+          fmt::print(stderr, "nianbao: not writing the county workbook: shards are missing (see shard.missing)\n");
+          return code(worst);
+        }
+        Manifest m = Manifest::load(summarize_manifest);
+        Form form = Form::load(locate_form(m.form, m.base_dir, m.form_source));
+        PluginHost host(plugin_dirs(extra_dirs, &m), PluginIsolation::child);
+        Pipeline pipeline(m, host, form);
+        RunOptions options;
+        options.mode = Mode::build;
+        BuildResult r = pipeline.write_summaries(summary_reports(merged), options);
+        for (const auto& rr : r.reports) {
+          if (!rr.error.empty()) fmt::print(stderr, "{}: {}\n", rr.id, rr.error);
+          for (const auto& o : rr.outputs) fmt::print(stderr, "{}: wrote {}\n", rr.id, display_path(o));
+        }
+        worst = worse(worst, r.exit);
       }
       return code(worst);
     }

@@ -54,4 +54,8 @@ class NIANBAO_API SummaryWriter {
 // exit code 75 (temp_fail: run that shard again). `exit` gets the worst code.
 NIANBAO_API std::string merge_summaries(const std::vector<std::filesystem::path>& files, ExitCode& exit);
 
+// The reports of a (merged) summary, as much as the county workbook needs of
+// each: who, its totals, its verdict and findings.
+NIANBAO_API std::vector<ReportResult> summary_reports(const std::string& summary_json);
+
 }  // namespace nianbao

@@ -142,6 +142,11 @@ class NIANBAO_API Pipeline {
   // each their own — with its shard and file name. Inputs that changed since
   // the last build are read (in workers); nothing is written.
   std::vector<PlanItem> plan(const RunOptions& options);
+  // The manifest's whole-build outputs (the county workbook) from the
+  // reports of every shard, as `nianbao summarize --manifest` merges them:
+  // what a sharded build cannot write itself. Takes the output folder as a
+  // whole build does (75 while a shard still writes it).
+  BuildResult write_summaries(const std::vector<ReportResult>& reports, const RunOptions& options);
 
  private:
   struct Planned {

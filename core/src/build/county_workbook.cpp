@@ -1,6 +1,7 @@
 // The whole-build outputs (the county workbook, `summary:` in the manifest):
 // decided in the build process — unchanged reports and options keep last
 // night's file — and written by the plugin in a worker process of its own.
+#include "build_lock.hpp"
 #include "outcome.hpp"
 #include "state.hpp"
 #include "workers.hpp"
@@ -15,6 +16,25 @@
 namespace nianbao {
 
 using nlohmann::json;
+
+BuildResult Pipeline::write_summaries(const std::vector<ReportResult>& reports, const RunOptions& options) {
+  BuildResult out;
+  claimed_.clear();
+  build_date_ = fixed_build_date(manifest_);
+  std::vector<ResolvedOutput> summaries;
+  for (const auto& use : manifest_.summary) summaries.push_back(config_.resolve_summary(use));
+  if (summaries.empty()) return out;
+  detail::BuildLock lock(manifest_.output_dir, Shard{});
+  StagingArea::remove_dead(manifest_.output_dir);
+  detail::BuildState(manifest_.state_dir).prepare();
+  StagingArea area(manifest_.output_dir);
+  for (const auto& s : summaries) {
+    ReportResult rr = run_summary(s, reports, options, area);
+    out.exit = worse(out.exit, rr.status);
+    out.reports.push_back(std::move(rr));
+  }
+  return out;
+}
 
 ReportResult Pipeline::run_summary(const ResolvedOutput& out, const std::vector<ReportResult>& reports,
                                    const RunOptions& run, const StagingArea& area) {
