@@ -54,6 +54,8 @@ std::vector<Block> blocks_of(const std::string& markdown) {
   return out;
 }
 
+const std::string kCountyWorkbook = "政府信息公开工作年度报告汇总.xlsx";
+
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
   for (auto p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
   return s;
@@ -86,6 +88,13 @@ Unit parse_unit(const std::string& text) {
 
 class Operations : public Cli {
  protected:
+  // The agencies listed on the county workbook's first sheet (汇总), read with openpyxl.
+  int county_rows(const fs::path& workbook) {
+    if (!fs::exists(workbook)) return -1;
+    return std::stoi(tool("/usr/bin/python3 -c \"import openpyxl, sys; print(openpyxl.load_workbook(sys.argv[1]).worksheets[0].max_row - 1)\" '" +
+                          workbook.string() + "'"));
+  }
+
   void SetUp() override {
     Cli::SetUp();
     page = slurp(fs::path(NIANBAO_SOURCE_DIR) / "docs/operations.md");
@@ -103,7 +112,7 @@ class Operations : public Cli {
   void county() {
     fs::create_directories(data);
     std::string sample = slurp(dir / "report.yaml");
-    std::string manifest = "form: gov-info-disclosure-2021\noutput_dir: out\noutputs: [text]\nreports:\n";
+    std::string manifest = "form: gov-info-disclosure-2021\noutput_dir: out\noutputs: [text]\nsummary: [xlsx]\nreports:\n";
     for (int i = 0; i < 5; ++i) {
       std::string text = replace_all(sample, "agency: 官坡镇人民政府", "agency: 第" + std::to_string(i) + "镇人民政府");
       if (i == 4) text = replace_all(text, "new_received: {natural_person: 0", "new_received: {natural_person: 5");
@@ -200,7 +209,7 @@ TEST_F(Operations, TheFirstCommandBuildsTheCountyAndWritesItsSummaryIntoAFolderI
   ASSERT_FALSE(fs::exists(logs));
   EXPECT_EQ(shell(localize(b.body), dir), 65) << err;  // the fifth agency's data breaks R1
   json s = summary_at(logs / "summary.json");
-  EXPECT_EQ(s["totals"]["ok"], 4);
+  EXPECT_EQ(s["totals"]["ok"], 5);  // four townships and the county workbook
   EXPECT_EQ(s["totals"]["failed"], 1);
   EXPECT_TRUE(fs::exists(data / "out" / "第0镇人民政府2023年政府信息公开工作年度报告.txt"));
 }
@@ -262,7 +271,7 @@ TEST_F(Operations, TheSystemdUnitsVerifyAndRetryOnlyWhatTheTableSaysToRetry) {
   int rc = exec(argv, localize(u["Service"]["WorkingDirectory"][0]));
   EXPECT_EQ(rc, 65) << err;
   EXPECT_TRUE(numbers_in(u["Service"]["SuccessExitStatus"][0]).count(rc)) << "the service would count tonight as failed";
-  EXPECT_EQ(summary_at(logs / "summary.json")["totals"]["reports"], 5);
+  EXPECT_EQ(summary_at(logs / "summary.json")["totals"]["reports"], 6);  // five and the county workbook
 
   if (std::system("command -v systemd-analyze >/dev/null 2>&1") != 0)
     GTEST_SKIP() << "systemd-analyze is not installed: the units were checked by the rules above only";
@@ -285,6 +294,7 @@ TEST_F(Operations, AShardAsWrittenThenTheMergeWhichWaitsForTheOtherShards) {
 
   EXPECT_EQ(shell(localize(merge.body), data), 75) << err;  // seven shards missing: run them
   EXPECT_EQ(summary_at(data / "summary.json")["shard"]["missing"], json({0, 1, 3, 4, 5, 6, 7}));
+  EXPECT_FALSE(fs::exists(data / "out" / kCountyWorkbook)) << "a county workbook without seven shards' agencies";
 
   for (int i = 0; i < 8; ++i) {
     if (i == 2) continue;
@@ -296,6 +306,7 @@ TEST_F(Operations, AShardAsWrittenThenTheMergeWhichWaitsForTheOtherShards) {
   json all_shards = summary_at(data / "summary.json");
   EXPECT_EQ(all_shards["totals"]["reports"], 5);
   EXPECT_TRUE(all_shards["shard"]["missing"].empty());
+  EXPECT_EQ(county_rows(data / "out" / kCountyWorkbook), 5) << "every shard's agencies in the county workbook";
 }
 
 TEST_F(Operations, TheKubernetesJobRunsAsItsContainersRunIt) {
@@ -340,6 +351,7 @@ TEST_F(Operations, TheKubernetesJobRunsAsItsContainersRunIt) {
   EXPECT_EQ(s["totals"]["reports"], 5);
   EXPECT_EQ(s["totals"]["failed"], 1);
   EXPECT_TRUE(s["shard"]["missing"].empty());
+  EXPECT_EQ(county_rows(cwd / "out" / kCountyWorkbook), 5);
 }
 
 TEST_F(Operations, TheSlurmScriptRunsAsItsArrayTasksRunIt) {

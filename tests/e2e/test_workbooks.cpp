@@ -102,6 +102,32 @@ TEST_F(Workbooks, ALabelMergedAcrossColumnsHasItsValueAfterTheMerge) {
   EXPECT_EQ(slurp(dir / "out-merged" / (kTitle + ".txt")), slurp(dir / "out" / (kTitle + ".txt")));
 }
 
+TEST_F(Workbooks, TheOfficialLayoutOnOneSheetReadsTheSame) {
+  // A county's own workbook: cover and texts on top, then the three tables
+  // as the report workbook prints them, all on one sheet.
+  fill_template_from_yaml(dir / "filled.xlsx");
+  python("filled = openpyxl.load_workbook('filled.xlsx')\n"
+         "tables = openpyxl.load_workbook('out/" + kTitle + ".xlsx')\n"
+         "wb = openpyxl.Workbook(); ws = wb.active; ws.title = '年报'\n"
+         "r = 1\n"
+         "for name, first in (('封面', 4), ('正文', 2)):\n"
+         "    for row in filled[name].iter_rows(min_row=first, max_col=2):\n"
+         "        if row[0].value: ws.cell(r, 1, row[0].value); ws.cell(r, 2, row[1].value); r += 1\n"
+         "for t in tables.worksheets[:3]:\n"
+         "    r += 1\n"
+         "    for row in t.iter_rows():\n"
+         "        for c in row:\n"
+         "            if c.value is not None: ws.cell(r + c.row - 1, c.column, c.value)\n"
+         "    for m in t.merged_cells.ranges:\n"
+         "        ws.merge_cells(start_row=r + m.min_row - 1, start_column=m.min_col, end_row=r + m.max_row - 1, end_column=m.max_col)\n"
+         "    r += t.max_row\n"
+         "wb.save('one-sheet.xlsx')\n");
+  manifest_of("one-sheet.xlsx", "out-one");
+  Outcome r = run("build manifest.yaml");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(slurp(dir / "out-one" / (kTitle + ".txt")), slurp(dir / "out" / (kTitle + ".txt")));
+}
+
 TEST_F(Workbooks, ADamagedWorkbookIsSaidToBeDamaged) {
   fill_template_from_yaml(dir / "filled.xlsx");
   // A character past Unicode, which liborcus would abort on.
