@@ -81,13 +81,16 @@ TEST_F(Csv, CountySampleBuildsEveryReportThatPasses) {
   std::vector<std::string> files;
   for (const auto& e : fs::directory_iterator(dir / "county/out"))
     if (e.path().filename() != ".nianbao.lock") files.push_back(e.path().filename().string());
-  // 9 of 14 roster agencies pass, and 官坡镇, and the county workbook
-  EXPECT_EQ(files.size(), 31u);  // .txt, .xlsx and .pdf for each
+  // 9 of 14 roster agencies pass, 官坡镇, 卫健委 (its workbook), and the county workbook
+  EXPECT_EQ(files.size(), 34u);  // .txt, .xlsx and .pdf for each
   EXPECT_TRUE(fs::exists(dir / "county/out/政府信息公开工作年度报告汇总.xlsx"));
   EXPECT_EQ(slurp(dir / "county/out" / (kTitle + ".txt")), golden());
   std::string edu = slurp(dir / "county/out/卢氏县教育局2023年政府信息公开工作年度报告.txt");
   EXPECT_NE(edu.find("我局围绕教育经费使用"), std::string::npos) << "text taken from texts/*.txt";
   EXPECT_NE(edu.find("2024年1月26日"), std::string::npos);
+  std::string health = slurp(dir / "county/out/卢氏县卫生健康委员会2023年政府信息公开工作年度报告.txt");
+  EXPECT_NE(health.find("我委围绕医疗服务"), std::string::npos) << "text read from the returned workbook";
+  EXPECT_NE(health.find("2024年1月22日"), std::string::npos) << "its 落款日期, from the cover sheet";
 }
 
 TEST_F(Csv, Gb18030FileReadsLikeItsUtf8Twin) {

@@ -288,7 +288,7 @@ TEST_F(Workbooks, ThePlanListsEveryAgencyAndKindsReadByTheirLabels) {
   Outcome plan = run("plan county/manifest.yaml --json --shard-count 4");
   ASSERT_EQ(plan.rc, 0) << plan.err;
   json items = json::parse(plan.out)["items"];
-  ASSERT_EQ(items.size(), 15u) << "fourteen agencies of the roster, and 官坡镇";
+  ASSERT_EQ(items.size(), 16u) << "fourteen agencies of the roster, 官坡镇 and 卫健委";
   std::set<int> shards;
   for (const auto& it : items) shards.insert(it["shard"].get<int>());
   EXPECT_EQ(shards.size(), 4u) << "a roster's agencies spread over every shard";
@@ -299,8 +299,8 @@ TEST_F(Workbooks, ThePlanListsEveryAgencyAndKindsReadByTheirLabels) {
   Outcome r = run("build county/manifest.yaml --summary summary.json");
   EXPECT_EQ(r.rc, 65) << r.err;  // the five planted failures
   json s = json::parse(slurp(dir / "summary.json"));
-  EXPECT_EQ(s["totals"]["reports"], 16) << "15 reports and the county workbook";
-  EXPECT_EQ(s["totals"]["ok"], 11);  // the ten that pass, and the county workbook
+  EXPECT_EQ(s["totals"]["reports"], 17) << "16 reports and the county workbook";
+  EXPECT_EQ(s["totals"]["ok"], 12);  // the eleven that pass, and the county workbook
 }
 
 TEST_F(Workbooks, EveryProblemOfAnInputInOneRun) {
