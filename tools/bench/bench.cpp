@@ -251,7 +251,8 @@ struct BuildFigures {
 
 // Runs `nianbao build` in `dir` and measures it. A helper process in between
 // waits for it, so that RUSAGE_CHILDREN covers this run (and its workers) only.
-BuildFigures time_build(const fs::path& dir, const std::string& what, const std::vector<std::string>& args) {
+BuildFigures time_build(const fs::path& dir, const std::string& what, const std::vector<std::string>& args,
+                        const std::string& summary = "summary.json") {
   int fds[2];
   if (::pipe(fds) != 0) throw Error(ExitCode::software, "pipe");
   std::fflush(stdout);
@@ -290,7 +291,7 @@ BuildFigures time_build(const fs::path& dir, const std::string& what, const std:
   f.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   f.peak_rss_mb = static_cast<double>(kb) / 1024.0;
   f.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(dir / "summary.json");
+  std::ifstream in(dir / summary);
   std::stringstream ss;
   ss << in.rdbuf();
   auto j = nlohmann::json::parse(ss.str(), nullptr, false);
@@ -303,7 +304,52 @@ BuildFigures time_build(const fs::path& dir, const std::string& what, const std:
   return f;
 }
 
-int run_build_bench(int agencies, int jobs, std::uint32_t seed, const std::string& keep, bool json) {
+// Workbooks written and read, through the nianbao command: every agency's
+// fill-in workbook (nianbao template), every agency's report workbook (a
+// build with xlsx only), then a build that reads those workbooks back (the
+// xlsx input; the texts from YAML, the plain text out).
+void workbook_runs(const fs::path& dir, int jobs, std::vector<BuildFigures>& runs) {
+  const std::string j = std::to_string(jobs);
+  BuildFigures t = time_build(dir, "write fill-ins", {"template", "manifest.yaml", "--jobs", j}, "none");
+  for (const auto& e : fs::directory_iterator(dir / "templates")) {
+    if (e.path().extension() != ".xlsx") continue;  // the folder's lock file
+    t.reports++, t.built++;
+    t.output_bytes += fs::file_size(e.path());
+  }
+  runs.push_back(t);
+
+  std::string m;
+  {
+    std::ifstream in(dir / "manifest.yaml");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    m = ss.str();
+  }
+  auto replace = [](std::string s, const std::string& from, const std::string& to) { return s.replace(s.find(from), from.size(), to); };
+  std::ofstream(dir / "manifest-xlsx.yaml", std::ios::binary)
+      << replace(replace(m, "output_dir: out\n", "output_dir: out-xlsx\n"), "outputs: [text, xlsx, pdf]", "outputs: [xlsx]");
+  runs.push_back(time_build(dir, "write workbooks",
+                            {"build", "manifest-xlsx.yaml", "--jobs", j, "--summary", "summary-xlsx.json", "--progress", "none"},
+                            "summary-xlsx.json"));
+
+  std::ifstream in(dir / "summary-xlsx.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  nlohmann::json written = nlohmann::json::parse(ss.str());
+  std::string read = "form: gov-info-disclosure-2021\noutput_dir: out-read\noutputs: [text]\nreports:\n";
+  for (const auto& r : written["reports"]) {
+    const std::string id = r["id"];
+    for (const auto& o : r["outputs"])
+      read += "  - id: " + id + "\n    inputs:\n      - {plugin: yaml, path: data/" + id + "-text.yaml}\n" +
+              "      - {plugin: xlsx, path: '" + o["path"].get<std::string>() + "'}\n";
+  }
+  std::ofstream(dir / "manifest-read.yaml", std::ios::binary) << read;
+  runs.push_back(time_build(dir, "read workbooks",
+                            {"build", "manifest-read.yaml", "--jobs", j, "--summary", "summary-read.json", "--progress", "none"},
+                            "summary-read.json"));
+}
+
+int run_build_bench(int agencies, int jobs, std::uint32_t seed, const std::string& keep, bool json, bool workbooks) {
   Form form = Form::load(locate_form("gov-info-disclosure-2021", fs::current_path(), {}));
   std::optional<TempDir> tmp;
   fs::path dir;
@@ -321,6 +367,7 @@ int run_build_bench(int agencies, int jobs, std::uint32_t seed, const std::strin
                                    "--progress", "none"};
   ::setenv("SOURCE_DATE_EPOCH", "1706659200", 1);  // 2024-01-31: the same bytes every run
   std::vector<BuildFigures> runs = {time_build(dir, "full build", args), time_build(dir, "no-change rebuild", args)};
+  if (workbooks) workbook_runs(dir, jobs, runs);
   unsigned cores = std::thread::hardware_concurrency();
   if (json) {
     nlohmann::json out = {{"agencies", agencies}, {"jobs", jobs}, {"seed", seed}, {"cores", cores},
@@ -370,6 +417,10 @@ int main(int argc, char** argv) {
   app.add_option("--jobs", jobs, "with --synthetic: nianbao build --jobs (default: the number of cores)")->check(CLI::PositiveNumber);
   app.add_option("--seed", seed, "with --synthetic: the generator's seed (default 2024)");
   app.add_option("--keep", keep, "with --synthetic: build in this folder and leave it (default: a temporary folder)");
+  bool workbooks = false;
+  app.add_flag("--workbooks", workbooks,
+               "with --synthetic: also time writing every agency's fill-in workbook, writing the report workbooks, and "
+               "a build that reads those workbooks back");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -379,7 +430,7 @@ int main(int argc, char** argv) {
   bool explicit_outputs = out_opt->count() > 0;
   if (!explicit_outputs) outputs = {"text", "xlsx", "pdf"};
   try {
-    if (synthetic > 0) return run_build_bench(synthetic, jobs, seed, keep, json);
+    if (synthetic > 0) return run_build_bench(synthetic, jobs, seed, keep, json, workbooks);
     return run(manifest, runs, outputs, explicit_outputs, json);
   } catch (const Error& e) {
     fmt::print(stderr, "nianbao-bench: {}\n", e.what());

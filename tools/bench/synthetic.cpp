@@ -157,6 +157,8 @@ void write_synthetic(const fs::path& dir, int agencies, std::uint32_t seed, cons
 
     std::string file = fmt::format("a{:05}", i);
     std::ofstream(dir / "data" / (file + ".yaml"), std::ios::binary) << y;
+    // The same agency without its tables, for the workbook bench (its tables then come from a workbook).
+    std::ofstream(dir / "data" / (file + "-text.yaml"), std::ios::binary) << y.substr(0, y.find("tables:\n"));
     manifest += "  - id: " + file + "\n    inputs: [{plugin: yaml, path: data/" + file + ".yaml}]\n";
   }
   std::ofstream(dir / "manifest.yaml", std::ios::binary) << manifest;
