@@ -242,18 +242,8 @@ std::vector<ReportResult> summary_reports(const std::string& merged) {
   if (!j.is_object()) return out;
   for (const auto& r : j.value("reports", json::array())) {
     ReportResult rr;
-    rr.id = r.value("id", "");
-    rr.entry = r.value("entry", "");
-    rr.agency = r.value("agency", "");
-    rr.kind = r.value("kind", "");
-    rr.year = r.value("year", 0);
-    rr.phone = r.value("phone", "");
-    rr.status = static_cast<ExitCode>(r.value("exit_code", 0));
-    rr.error = r["error"].is_string() ? r["error"].get<std::string>() : "";
+    detail::read_report_fields(r, rr);
     rr.cancelled = r.value("status", "") == "cancelled";
-    for (const auto& f : r.value("findings", json::array())) rr.findings.push_back(detail::finding_from_json(f));
-    for (const auto& v : r.value("summary_values", json::array()))
-      rr.summary_values.push_back(v.is_string() ? Decimal::parse(v.get<std::string>()) : std::nullopt);
     if (rr.id.rfind("summary:", 0) == 0) continue;  // a whole-build output of a shard, not a report
     out.push_back(std::move(rr));
   }

@@ -65,8 +65,7 @@ json to_json(const ReportResult& r) {
           {"duration_ms", r.duration_ms}};
 }
 
-ReportResult result_from_json(const json& j) {
-  ReportResult r;
+void read_report_fields(const json& j, ReportResult& r) {
   r.id = j.value("id", "");
   r.entry = j.value("entry", "");
   r.agency = j.value("agency", "");
@@ -77,8 +76,13 @@ ReportResult result_from_json(const json& j) {
   for (const auto& v : j.value("summary_values", json::array()))
     r.summary_values.push_back(v.is_string() ? Decimal::parse(v.get<std::string>()) : std::nullopt);
   r.status = static_cast<ExitCode>(j.value("exit_code", 0));
-  r.error = j.value("error", "");
+  r.error = j.contains("error") && j["error"].is_string() ? j["error"].get<std::string>() : "";
   for (const auto& f : j.value("findings", json::array())) r.findings.push_back(finding_from_json(f));
+}
+
+ReportResult result_from_json(const json& j) {
+  ReportResult r;
+  read_report_fields(j, r);
   for (const auto& o : j.value("written", json::array())) r.outputs.emplace_back(o.get<std::string>());
   for (const auto& f : j.value("files", json::array())) {
     OutputRecord o{f.value("path", ""), f.value("sha256", ""), f.value("bytes", std::uintmax_t{0})};

@@ -15,5 +15,8 @@ Finding finding_from_json(const nlohmann::json& j);
 // Everything a ReportResult holds; paths as absolute strings.
 nlohmann::json to_json(const ReportResult& r);
 ReportResult result_from_json(const nlohmann::json& j);
+// The fields a report's record and its entry in a --summary file share (who,
+// what kind, its status, error, findings and key totals), read into `r`.
+void read_report_fields(const nlohmann::json& j, ReportResult& r);
 
 }  // namespace nianbao::detail
