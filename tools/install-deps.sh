@@ -7,7 +7,7 @@ packages=(
   libyaml-cpp-dev libboost-dev libcli11-dev libfmt-dev libicu-dev libssl-dev nlohmann-json3-dev
   libxlsxwriter-dev zlib1g-dev   # xlsxwriter.pc links -lz, yet the -dev package does not bring zlib's
   libpodofo-dev fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei fonts-lxgw-wenkai   # PDF: PoDoFo 0.9 and free CJK faces
-  liborcus-dev libzip-dev   # the xlsx input: LibreOffice's import library reads .xlsx/.ods; libzip mends what it cannot follow
+  liborcus-dev libzip-dev libexpat1-dev   # the xlsx input: LibreOffice's import library reads .xlsx/.ods; libzip mends what it cannot follow; expat checks the XML first
   poppler-utils                                                          # the tests read PDFs with pdftotext/pdffonts
   libreoffice-calc-nogui fonts-dejavu-core   # the tests recalculate the templates' checks and save .ods as a clerk would
   libgtest-dev python3 python3-openpyxl   # the tests read workbooks back with openpyxl

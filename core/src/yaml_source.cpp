@@ -1,4 +1,5 @@
 #include <nianbao/yaml_source.hpp>
+#include <nianbao/input_file.hpp>
 
 #include <nianbao/text.hpp>
 
@@ -86,20 +87,11 @@ class Guard : public YAML::EventHandler {
 }  // namespace
 
 YamlFile YamlFile::load(const std::filesystem::path& file, const std::string& display, ExitCode syntax_code) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec))
-    throw Error(ExitCode::no_input,
-                std::filesystem::exists(file, ec) ? "not a regular file" : "file not found", {display});
-  if (std::filesystem::file_size(file, ec) > max_bytes && !ec)
-    throw Error(syntax_code,
-                say(syntax_code, "文件过大（超过 " + std::to_string(max_bytes >> 20) + " MB），不是一份报表数据",
-                    "larger than " + std::to_string(max_bytes >> 20) + " MB: refused"),
-                {display});
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error(ExitCode::no_input, "cannot be read", {display});
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse(ss.str(), display, syntax_code);
+  return parse(read_input_file(file, display, max_bytes,
+                               say(syntax_code, "文件过大（超过 " + std::to_string(max_bytes >> 20) + " MB），不是一份报表数据",
+                                   "larger than " + std::to_string(max_bytes >> 20) + " MB: refused"),
+                               syntax_code),
+               display, syntax_code);
 }
 
 YamlFile YamlFile::parse(const std::string& raw, const std::string& display, ExitCode syntax_code) {

@@ -4,6 +4,7 @@
 #include "csv_reader.hpp"
 
 #include <nianbao/grid_input.hpp>
+#include <nianbao/input_file.hpp>
 #include <nianbao/plugin.hpp>
 #include <nianbao/text.hpp>
 
@@ -18,10 +19,11 @@ using nianbao::Error;
 using nianbao::ExitCode;
 namespace fs = std::filesystem;
 
+// Far above a county's roster (200 agencies: some 2 MB), low enough that a wrong file is refused unread.
+constexpr std::uintmax_t kMaxBytes = 64u << 20;
+
 std::string read_bytes(const fs::path& p, const std::string& display) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw Error(ExitCode::no_input, "cannot be read", {display});
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return nianbao::read_input_file(p, display, kMaxBytes, "文件过大（超过 64 MB），不是一份报表数据");
 }
 
 class CsvFile {

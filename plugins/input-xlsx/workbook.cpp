@@ -1,10 +1,12 @@
 #include "workbook.hpp"
 
+#include <nianbao/input_file.hpp>
 #include <nianbao/text.hpp>
 
 #include <orcus/orcus_ods.hpp>
 #include <orcus/orcus_xlsx.hpp>
 #include <orcus/spreadsheet/import_interface.hpp>
+#include <expat.h>
 #include <zip.h>
 
 #include <charconv>
@@ -13,6 +15,7 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <type_traits>
 
 namespace xlsx_input {
 
@@ -23,6 +26,7 @@ using nianbao::ExitCode;
 namespace {
 
 constexpr std::uintmax_t kMaxBytes = 64u << 20;  // far above any county's workbook
+constexpr const char* kTooLarge = "工作簿过大（超过 64 MB），不是一份年报的填报表";
 constexpr std::size_t kMaxCells = 2000000;
 
 struct TooMany {};  // thrown from the import callbacks to stop a runaway file
@@ -373,29 +377,25 @@ std::string rezip(const Parts& parts, const std::string& bytes) {
 }
 
 
-// liborcus 0.17 aborts the process on a character reference past Unicode
-// (&#21127663;): a damaged file, said as one, before liborcus sees it.
-void check_character_references(const Parts& parts, const std::string& display) {
+// liborcus 0.17 trusts its input: a character reference past Unicode
+// (&#21127663;) or markup cut short at the end of a part aborts the process
+// inside its parser. Expat (with its own guard against entity expansion)
+// reads every XML part first, so a damaged file is said to be damaged, with
+// the part and position, before liborcus sees it.
+void check_well_formed(const Parts& parts, const std::string& display) {
   for (const auto& [name, data] : parts) {
-    for (std::size_t p = 0; (p = data.find("&#", p)) != std::string::npos; p += 2) {
-      std::size_t q = p + 2;
-      const bool hex = q < data.size() && (data[q] == 'x' || data[q] == 'X');
-      if (hex) ++q;
-      unsigned long v = 0;
-      std::size_t digits = 0;
-      for (; q < data.size() && digits < 9; ++q, ++digits) {
-        const char c = data[q];
-        int d = c >= '0' && c <= '9' ? c - '0' : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10 : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-        if (d < 0) break;
-        v = v * (hex ? 16 : 10) + static_cast<unsigned long>(d);
-      }
-      const bool ok = digits > 0 && q < data.size() && data[q] == ';' && v > 0 && v <= 0x10FFFF && (v < 0xD800 || v > 0xDFFF);
-      if (!ok)
-        throw Error(ExitCode::data,
-                    "工作簿已损坏（" + name + " 里有无效的字符 " + nianbao::quote_value(data.substr(p, std::min<std::size_t>(q - p + 1, 16))) +
-                        "）：请用 Excel、WPS 或 LibreOffice 打开后另存为 .xlsx",
-                    {display});
-    }
+    const bool xml = name.ends_with(".xml") || name.ends_with(".rels");
+    if (!xml) continue;
+    std::unique_ptr<std::remove_pointer_t<XML_Parser>, decltype(&XML_ParserFree)> parser(XML_ParserCreate(nullptr), XML_ParserFree);
+    if (!parser) throw std::bad_alloc();
+    if (XML_Parse(parser.get(), data.data(), static_cast<int>(data.size()), XML_TRUE) == XML_STATUS_OK) continue;
+    const auto line = XML_GetCurrentLineNumber(parser.get());
+    const auto column = XML_GetCurrentColumnNumber(parser.get()) + 1;
+    throw Error(ExitCode::data,
+                "工作簿已损坏（" + name + " 第 " + std::to_string(line) + " 行第 " + std::to_string(column) +
+                    " 列：" + XML_ErrorString(XML_GetErrorCode(parser.get())) +
+                    "）：请用 Excel、WPS 或 LibreOffice 打开后另存为 .xlsx",
+                {display});
   }
 }
 
@@ -404,7 +404,7 @@ void check_character_references(const Parts& parts, const std::string& display) 
 // openpyxl, and the county's own Python scripts, write).
 std::string as_excel_writes(const std::string& bytes, const std::string& display) {
   Parts parts = unzip(bytes);
-  check_character_references(parts, display);
+  check_well_formed(parts, display);
   bool changed = false;
   std::vector<std::string> items;
   std::string* shared = nullptr;
@@ -538,7 +538,7 @@ bool one_paragraph(std::string& content) {
 
 std::string as_ods_reads(const std::string& bytes, const std::string& display) {
   Parts parts = unzip(bytes);
-  check_character_references(parts, display);
+  check_well_formed(parts, display);
   bool changed = false;
   for (auto& [name, data] : parts)
     if (name == "content.xml") {
@@ -555,18 +555,11 @@ bool is_ods(const std::string& bytes) { return bytes.find("application/vnd.oasis
 std::string kind_of(const std::filesystem::path& file) { return file.extension() == ".ods" ? "ods" : "xlsx"; }
 
 Workbook read_workbook(const std::filesystem::path& file, const std::string& display) {
-  std::error_code ec;
-  auto size = std::filesystem::file_size(file, ec);
-  if (!ec && size > kMaxBytes) throw Error(ExitCode::data, "工作簿过大（超过 64 MB），不是一份年报的填报表", {display});
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error(ExitCode::no_input, "cannot be read", {display});
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return read_workbook_bytes(ss.str(), display);
+  return read_workbook_bytes(nianbao::read_input_file(file, display, kMaxBytes, kTooLarge), display);
 }
 
 Workbook read_workbook_bytes(const std::string& bytes, const std::string& display) {
-  if (bytes.size() > kMaxBytes) throw Error(ExitCode::data, "工作簿过大（超过 64 MB），不是一份年报的填报表", {display});
+  if (bytes.size() > kMaxBytes) throw Error(ExitCode::data, kTooLarge, {display});
   if (!is_zip(bytes))
     throw Error(ExitCode::data,
                 bytes.compare(0, 8, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") == 0
