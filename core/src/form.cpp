@@ -206,14 +206,7 @@ class FormLoader {
     }
     if (const YAML::Node summary = root["summary"]) {
       f_.require_seq(summary, "summary");
-      for (const auto& s : summary) {
-        f_.check_keys(s, {"label", "cells"}, "summary column");
-        SummaryColumn c{required_string(s, "label", "summary column"), string_list(s["cells"], "cells")};
-        for (std::size_t i = 0; i < c.cells.size(); ++i)
-          if (!form.is_cell(c.cells[i])) f_.fail(s["cells"][i], "unknown cell '" + c.cells[i] + "'" + did_you_mean(c.cells[i], form.cell_keys()));
-        if (c.cells.empty()) f_.fail(s, "a summary column needs cells");
-        form.summary.push_back(std::move(c));
-      }
+      for (const auto& s : summary) form.summary.push_back(load_sum(form, s, "summary column"));
     }
     return form;
   }
@@ -228,6 +221,23 @@ class FormLoader {
     const YAML::Node n = parent[key];
     return n ? f_.string(n, key) : std::string{};
   }
+  // {label: 本年新收申请, cells: [applications.new_received.total]}
+  SummaryColumn load_sum(const Form& form, const YAML::Node& s, const std::string& what) {
+    f_.check_keys(s, {"label", "cells"}, what);
+    SummaryColumn c{required_string(s, "label", what), string_list(s["cells"], "cells")};
+    for (std::size_t i = 0; i < c.cells.size(); ++i)
+      if (!form.is_cell(c.cells[i])) f_.fail(s["cells"][i], "unknown cell '" + c.cells[i] + "'" + did_you_mean(c.cells[i], form.cell_keys()));
+    if (c.cells.empty()) f_.fail(s, "a " + what + " needs cells");
+    return c;
+  }
+  std::vector<SummaryColumn> sums(const Form& form, const YAML::Node& n, const std::string& what) {
+    std::vector<SummaryColumn> out;
+    if (!n) return out;
+    f_.require_seq(n, what);
+    for (const auto& s : n) out.push_back(load_sum(form, s, what));
+    return out;
+  }
+
   std::vector<std::string> string_list(const YAML::Node& n, const std::string& what) {
     std::vector<std::string> out;
     if (!n) return out;
@@ -389,10 +399,17 @@ class FormLoader {
   }
 
   // "a..b" in a key list expands to the keys from a to b in form order.
-  std::vector<std::string> expand(const YAML::Node& n, const std::vector<std::string>& order, const std::string& what) {
+  std::vector<std::string> expand(const YAML::Node& n, const std::vector<std::string>& order, const std::string& what,
+                                  bool* last_year = nullptr) {
     std::vector<std::string> out;
     for (std::size_t i = 0; n && i < n.size(); ++i) {
       std::string s = f_.string(n[i], what);
+      std::string prefix;
+      if (last_year && s.rfind(kLastYear, 0) == 0) {  // last year's cell: a cross-year rule
+        prefix = kLastYear;
+        s = s.substr(prefix.size());
+        *last_year = true;
+      }
       auto dots = s.find("..");
       auto index_of = [&](const std::string& k) {
         auto it = std::find(order.begin(), order.end(), k);
@@ -400,19 +417,20 @@ class FormLoader {
         return static_cast<std::size_t>(it - order.begin());
       };
       if (dots == std::string::npos) {
-        out.push_back(order[index_of(s)]);
+        out.push_back(prefix + order[index_of(s)]);
         continue;
       }
       std::size_t a = index_of(s.substr(0, dots)), b = index_of(s.substr(dots + 2));
       if (a > b) f_.fail(n[i], "range " + s + " runs backwards");
-      for (std::size_t k = a; k <= b; ++k) out.push_back(order[k]);
+      for (std::size_t k = a; k <= b; ++k) out.push_back(prefix + order[k]);
     }
     return out;
   }
 
   RuleDef load_rule(const Form& form, const YAML::Node& n) {
     f_.check_keys(n, {"id", "severity", "check", "table", "tables", "for_each", "over", "lhs", "rhs", "rows", "kinds",
-                      "message", "messages", "not_applicable_severity", "description"},
+                      "message", "messages", "not_applicable_severity", "description", "totals", "factor", "floor",
+                      "section", "counts", "any", "all", "when_above_zero"},
                   "rule");
     RuleDef r;
     r.source = f_.loc(n);
@@ -432,8 +450,27 @@ class FormLoader {
     for (std::size_t i = 0; i < r.kinds.size(); ++i)
       if (!form.kind(r.kinds[i])) f_.fail(n["kinds"][i], "unknown kind '" + r.kinds[i] + "'" + did_you_mean(r.kinds[i], form.kind_keys()));
     r.message = optional_string(n, "message");
-    if (check == "equal_sums") {
-      r.check = RuleDef::Check::equal_sums;
+    auto cells_of = [&](const YAML::Node& list, const std::string& what) {
+      std::vector<std::string> out = string_list(list, what);
+      for (std::size_t i = 0; i < out.size(); ++i)
+        if (!form.is_cell(out[i])) f_.fail(list[i], "unknown cell '" + out[i] + "'" + did_you_mean(out[i], form.cell_keys()));
+      return out;
+    };
+    auto section_of = [&] {
+      std::string sec = required_string(n, "section", "rule " + r.id);
+      const auto keys = form.text_section_keys();
+      if (std::find(keys.begin(), keys.end(), sec) == keys.end())
+        f_.fail(n["section"], "unknown text section '" + sec + "'" + did_you_mean(sec, keys));
+      return sec;
+    };
+    auto positive = [&](const char* key) {
+      std::string t = required_string(n, key, "rule " + r.id);
+      auto d = Decimal::parse(t);
+      if (!d || d->negative()) f_.fail(n[key], std::string(key) + " must be a number of 0 or more");
+      return *d;
+    };
+    if (check == "equal_sums" || check == "at_most") {
+      r.check = check == "at_most" ? RuleDef::Check::at_most : RuleDef::Check::equal_sums;
       if (!n["table"]) f_.fail(n, "rule " + r.id + " needs 'table'");
       const TableDef& t = table_of(n["table"]);
       r.table = t.key;
@@ -446,8 +483,8 @@ class FormLoader {
       const auto& iterated = r.for_each == RuleDef::Axis::column ? cols : rows;
       const auto& summed = r.for_each == RuleDef::Axis::column ? rows : cols;
       r.over = expand(n["over"], iterated, axis);
-      r.lhs = expand(n["lhs"], summed, r.for_each == RuleDef::Axis::column ? "row" : "column");
-      r.rhs = expand(n["rhs"], summed, r.for_each == RuleDef::Axis::column ? "row" : "column");
+      r.lhs = expand(n["lhs"], summed, r.for_each == RuleDef::Axis::column ? "row" : "column", &r.cross_year);
+      r.rhs = expand(n["rhs"], summed, r.for_each == RuleDef::Axis::column ? "row" : "column", &r.cross_year);
       if (r.lhs.empty() || r.rhs.empty()) f_.fail(n, "rule " + r.id + " needs both lhs and rhs");
     } else if (check == "filled") {
       r.check = RuleDef::Check::filled;
@@ -467,8 +504,37 @@ class FormLoader {
       std::vector<std::string> rows;
       for (const auto& x : t.rows) rows.push_back(x.key);
       r.rows = expand(n["rows"], rows, "row");
+    } else if (check == "change") {
+      r.check = RuleDef::Check::change;
+      r.cross_year = true;
+      r.totals = sums(form, n["totals"], "total");
+      if (r.totals.empty()) f_.fail(n, "rule " + r.id + " needs 'totals'");
+      r.factor = positive("factor");
+      if (!r.factor.is_integer() || r.factor < Decimal::from_int(2) || r.factor > Decimal::from_int(100))
+        f_.fail(n["factor"], "factor must be a whole number from 2 to 100");
+      r.floor = positive("floor");
+    } else if (check == "text_counts") {
+      r.check = RuleDef::Check::text_counts;
+      r.section = section_of();
+      const YAML::Node counts = n["counts"];
+      if (!counts) f_.fail(n, "rule " + r.id + " needs 'counts'");
+      f_.require_seq(counts, "counts");
+      for (const auto& c : counts) {
+        f_.check_keys(c, {"words", "near", "sums"}, "count");
+        TextCount tc{string_list(c["words"], "words"), string_list(c["near"], "near"), sums(form, c["sums"], "sum")};
+        if (tc.words.empty() || tc.sums.empty()) f_.fail(c, "a count needs words and sums");
+        r.counts.push_back(std::move(tc));
+      }
+    } else if (check == "text_mentions") {
+      r.check = RuleDef::Check::text_mentions;
+      r.section = section_of();
+      r.any = string_list(n["any"], "any");
+      r.all = string_list(n["all"], "all");
+      if (r.any.empty() == r.all.empty()) f_.fail(n, "rule " + r.id + " needs either 'any' or 'all'");
+      r.when_above_zero = cells_of(n["when_above_zero"], "when_above_zero");
     } else {
-      f_.fail(n["check"], "unknown check '" + check + "'" + did_you_mean(check, {"equal_sums", "filled", "zero"}));
+      f_.fail(n["check"], "unknown check '" + check + "'" +
+                              did_you_mean(check, {"equal_sums", "at_most", "filled", "zero", "change", "text_counts", "text_mentions"}));
     }
     for (const auto& sev : {r.severity, r.not_applicable_severity})
       if (sev != "error" && sev != "warning") f_.fail(n, "severity must be error or warning");

@@ -55,6 +55,8 @@ TEST_F(Csv, CountySampleReportsExactlyThePlantedFailures) {
       {"lushi-2023/朱阳关镇人民政府-2023", "R9", "roster.csv:5:J"},
       {"lushi-2023/朱阳关镇人民政府-2023", "R9", "roster.csv:5:L"},
       {"lushi-2023/卢氏县公安局-2023", "R4", "roster.csv:14:GQ"},
+      // Not planted: the real 官坡镇 report says nothing of 考核、评议、追究 (a warning).
+      {"guanpo-2023", "R14", "text.yaml:14:13"},
   };
   ASSERT_EQ(findings.size(), expected.size()) << findings.dump(1);
   std::set<F> seen;

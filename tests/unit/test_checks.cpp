@@ -28,6 +28,9 @@ Report zero_report(const std::string& kind = "township") {
   r.kind = kind;
   int line = 100;
   for (const auto& k : form2021().cell_keys()) r.cells[k] = Cell::number(Decimal::from_int(0), {"r.yaml", line++, 5});
+  // What the text rules ask a township to say (R11, R14).
+  r.texts["overview"] = Text{"我镇将政务公开纳入年度考核，开展社会评议，落实责任追究。", {"r.yaml", 10, 13}};
+  r.texts["other"] = Text{"本年度未收取信息处理费。", {"r.yaml", 20, 10}};
   return r;
 }
 
@@ -51,6 +54,7 @@ Report consistent_report() {
   put(r, "appeals.review.total", "1");
   put(r, "proactive.administrative_fees.amount", "59237.2449");
   put(r, "proactive.normative_documents.made", "4");
+  put(r, "proactive.normative_documents.valid", "4");  // R8: made no more than valid + repealed
   return r;
 }
 
@@ -284,4 +288,151 @@ TEST(Checks, CellTextAsPrinted) {
   EXPECT_EQ(cell_text(Cell::not_applicable({})), "/");
   EXPECT_EQ(cell_text(Cell::blank({})), "");
   EXPECT_EQ(cell_text(Report{}.cell("applications.new_received.total")), "");
+}
+
+// ---- across years (R6, R7, the change check) and within a year (R8) ----
+
+TEST(CrossYear, R6IsLastYearsCarryForwardColumnByColumnAndNamesBothYears) {
+  Report last = zero_report();
+  last.year = 2022;
+  for (const char* c : {"natural_person", "total"}) {
+    put(last, std::string("applications.carry_forward.") + c, "2", {"2022/r.yaml", 77, 30});
+    put(last, std::string("applications.new_received.") + c, "2");
+    put(last, std::string("applications.r7_total.") + c, "0");
+  }
+  Report now = consistent_report();  // carried over 0: last year said 2
+  auto r6 = of_rule(run_checks(form2021(), now, &last), "R6");
+  ASSERT_EQ(r6.size(), 2u) << dump(run_checks(form2021(), now, &last));
+  EXPECT_EQ(r6[0].severity, Severity::error);
+  EXPECT_NE(r6[0].message.find("本年二、上年结转=0，上年四、结转下年度继续办理=2"), std::string::npos) << r6[0].message;
+  ASSERT_EQ(r6[0].cells.size(), 2u);
+  EXPECT_FALSE(r6[0].cells[0].previous);
+  EXPECT_TRUE(r6[0].cells[1].previous);
+  EXPECT_EQ(r6[0].cells[1].source.str(), "2022/r.yaml:77:30");
+  EXPECT_EQ(r6[0].cells[1].label.rfind("2022年（上年）· ", 0), 0u) << r6[0].cells[1].label;
+  // Kept: this year carries over what last year carried forward.
+  for (const char* c : {"natural_person", "total"}) {
+    put(now, std::string("applications.carried_over.") + c, "2");
+    put(now, std::string("applications.carry_forward.") + c, "2");
+  }
+  EXPECT_TRUE(of_rule(run_checks(form2021(), now, &last), "R6").empty()) << dump(run_checks(form2021(), now, &last));
+  // Without last year's report the rule does not run.
+  EXPECT_TRUE(of_rule(run_checks(form2021(), consistent_report()), "R6").empty());
+}
+
+TEST(CrossYear, R7ValidFollowsLastYearPlusMadeMinusRepealedAsAWarning) {
+  Report last = zero_report();
+  last.year = 2022;
+  put(last, "proactive.normative_documents.valid", "10");
+  Report now = zero_report();
+  put(now, "proactive.normative_documents.made", "3");
+  put(now, "proactive.normative_documents.repealed", "1");
+  put(now, "proactive.normative_documents.valid", "12");  // 10 + 3 − 1
+  EXPECT_TRUE(of_rule(run_checks(form2021(), now, &last), "R7").empty());
+  put(now, "proactive.normative_documents.valid", "14");  // revisions counted as made: the usual slip
+  auto r7 = of_rule(run_checks(form2021(), now, &last), "R7");
+  ASSERT_EQ(r7.size(), 1u);
+  EXPECT_EQ(r7[0].severity, Severity::warning);
+  EXPECT_NE(r7[0].message.find("行政规范性文件：本年现行有效+本年废止=15，上年现行有效+本年制发=13"), std::string::npos) << r7[0].message;
+}
+
+TEST(CrossYear, AChainOfYearsChecksEachAgainstTheOneBefore) {
+  // 2021 → 2022 → 2023: each year's valid follows from the year before.
+  Report y1 = zero_report(), y2 = zero_report(), y3 = zero_report();
+  y1.year = 2021, y2.year = 2022, y3.year = 2023;
+  put(y1, "proactive.normative_documents.valid", "5");
+  put(y2, "proactive.normative_documents.made", "2");
+  put(y2, "proactive.normative_documents.valid", "7");
+  put(y3, "proactive.normative_documents.repealed", "3");
+  put(y3, "proactive.normative_documents.valid", "5");  // 7 − 3 = 4: broken in the third year only
+  EXPECT_TRUE(of_rule(run_checks(form2021(), y2, &y1), "R7").empty());
+  EXPECT_EQ(of_rule(run_checks(form2021(), y3, &y2), "R7").size(), 1u);
+}
+
+TEST(WithinAYear, R8MadeIsNoMoreThanValidPlusRepealed) {
+  Report r = zero_report();
+  put(r, "proactive.normative_documents.made", "4");
+  put(r, "proactive.normative_documents.valid", "3");
+  auto r8 = of_rule(run_checks(form2021(), r), "R8");
+  ASSERT_EQ(r8.size(), 1u);
+  EXPECT_EQ(r8[0].severity, Severity::warning);
+  EXPECT_NE(r8[0].message.find("本年制发=4，多于现行有效+本年废止=3"), std::string::npos) << r8[0].message;
+  put(r, "proactive.normative_documents.repealed", "1");
+  EXPECT_TRUE(of_rule(run_checks(form2021(), r), "R8").empty());
+}
+
+TEST(CrossYear, AKeyTotalBeyondFivefoldIsQuestionedUnlessBothYearsAreSmall) {
+  Report last = zero_report(), now = zero_report();
+  last.year = 2022;
+  put(last, "appeals.review.total", "2");
+  put(now, "appeals.review.total", "9");  // more than fivefold, but both under the floor of 10
+  EXPECT_TRUE(of_rule(run_checks(form2021(), now, &last), "同比").empty());
+  put(last, "applications.new_received.total", "95");
+  put(now, "applications.new_received.total", "17");  // below a fifth
+  auto c = of_rule(run_checks(form2021(), now, &last), "同比");
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].severity, Severity::warning);
+  EXPECT_NE(c[0].message.find("本年新收政府信息公开申请总计：本年为17，上年（2022年）为95"), std::string::npos) << c[0].message;
+  put(now, "applications.new_received.total", "19");  // a fifth or more: quiet
+  EXPECT_TRUE(of_rule(run_checks(form2021(), now, &last), "同比").empty());
+}
+
+// ---- what the text says (R10, R11, R14) ----
+
+TEST(Text, R10QuotedCountsMatchTheTablesWithTheSentenceAndItsLine) {
+  Report r = consistent_report();  // 3 new, 2 granted, 3 closed
+  r.texts["overview"] = Text{"（一）主动公开：我镇公开信息。\n\n（二）依申请公开：本年新收政府信息公开申请3件，全年办结三件，其中予以公开5件。\n"
+                             "我镇将政务公开纳入考核，开展评议，落实追究。",
+                             {"r.yaml", 12, 13}};
+  auto r10 = of_rule(run_checks(form2021(), r), "R10");
+  ASSERT_EQ(r10.size(), 1u) << dump(r10);
+  EXPECT_EQ(r10[0].severity, Severity::warning);
+  EXPECT_NE(r10[0].message.find("写的是“予以公开5件”，而表格中予以公开为2"), std::string::npos) << r10[0].message;
+  ASSERT_FALSE(r10[0].cells.empty());
+  EXPECT_EQ(r10[0].cells[0].source.str(), "r.yaml:15") << "a block scalar starts a line below its key; two lines on";
+  EXPECT_NE(r10[0].cells[0].value.find("（二）依申请公开"), std::string::npos);
+}
+
+TEST(Text, R10Accepts收到AsNewOrAsNewPlusCarriedOver) {
+  Report r = consistent_report();
+  put(r, "applications.carried_over.natural_person", "1");
+  put(r, "applications.carried_over.total", "1");
+  auto said = [&](const std::string& s) {
+    r.texts["overview"] = Text{s + "纳入考核，开展评议，落实追究。", {"r.xlsx", 3, 2, "B", "正文"}};
+    return of_rule(run_checks(form2021(), r), "R10");
+  };
+  EXPECT_TRUE(said("本年共收到政府信息公开申请3件。").empty());   // new
+  EXPECT_TRUE(said("本年共收到政府信息公开申请4件。").empty());   // new plus carried over
+  auto wrong = said("本年共收到政府信息公开申请17件。");
+  ASSERT_EQ(wrong.size(), 1u);
+  EXPECT_NE(wrong[0].message.find("本年新收为3，本年新收加上年结转为4"), std::string::npos) << wrong[0].message;
+  EXPECT_EQ(wrong[0].cells[0].source.str(), "r.xlsx [正文] B3") << "a spreadsheet cell is its own place";
+  EXPECT_TRUE(said("收到人大代表建议17件。").empty()) << "not an application: 申请 is not in the clause";
+}
+
+TEST(Text, R11AsksForTheFeeAndForFeeNoticesWhenFeesWentUnpaid) {
+  Report r = zero_report();
+  r.texts["other"] = Text{"无。", {"r.yaml", 20, 10}};
+  auto r11 = of_rule(run_checks(form2021(), r), "R11");
+  ASSERT_EQ(r11.size(), 1u);
+  EXPECT_NE(r11[0].message.find("没有说明信息处理费"), std::string::npos);
+  r.texts["other"] = Text{"本年度未收取信息处理费。", {"r.yaml", 20, 10}};
+  EXPECT_TRUE(of_rule(run_checks(form2021(), r), "R11").empty());
+  put(r, "applications.r6_2_fee_unpaid.natural_person", "1");
+  put(r, "applications.r6_2_fee_unpaid.total", "1");
+  r11 = of_rule(run_checks(form2021(), r), "R11");
+  ASSERT_EQ(r11.size(), 1u);
+  EXPECT_NE(r11[0].message.find("有1件，说明发出过收费通知"), std::string::npos) << r11[0].message;
+  r.texts["other"] = Text{"本年度发出收费通知1件，申请人逾期未缴纳，未收取信息处理费。", {"r.yaml", 20, 10}};
+  EXPECT_TRUE(of_rule(run_checks(form2021(), r), "R11").empty());
+}
+
+TEST(Text, R14ApplesToGovernmentsNotToDepartments) {
+  Report r = zero_report();
+  r.texts["overview"] = Text{"我镇将政务公开纳入年度考核。", {"r.yaml", 10, 13}};
+  auto r14 = of_rule(run_checks(form2021(), r), "R14");
+  ASSERT_EQ(r14.size(), 1u);
+  EXPECT_NE(r14[0].message.find("没有写到：评议、追究"), std::string::npos) << r14[0].message;
+  r.kind = "county_dept";
+  EXPECT_TRUE(of_rule(run_checks(form2021(), r), "R14").empty());
 }

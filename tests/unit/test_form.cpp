@@ -210,10 +210,15 @@ TEST(Form2021, EveryGridSlotIsCoveredExactlyOnce) {
 
 TEST(Form2021, RulesAreLoadedWithExpandedRanges) {
   const Form& f = form2021();
-  ASSERT_EQ(f.rules.size(), 6u);
   std::vector<std::string> ids;
   for (const auto& r : f.rules) ids.push_back(r.id);
-  EXPECT_EQ(ids, (std::vector<std::string>{"R1", "R2", "R3", "R4", "R5", "R9"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"R1", "R2", "R3", "R4", "R5", "R9", "R6", "R7", "R8", "同比", "R10", "R11", "R11", "R14"}));
+  // Last year's cells keep their prefix; the rule knows it needs last year.
+  EXPECT_EQ(f.rules[6].rhs, (std::vector<std::string>{"last_year.carry_forward"}));
+  EXPECT_TRUE(f.rules[6].cross_year);
+  EXPECT_EQ(f.rules[7].rhs, (std::vector<std::string>{"last_year.valid", "made"}));
+  EXPECT_FALSE(f.rules[8].cross_year);
+  EXPECT_EQ(f.rules[8].check, RuleDef::Check::at_most);
   EXPECT_EQ(f.rules[1].rhs.size(), 21u);  // r1_granted .. r6_3_other
   EXPECT_EQ(f.rules[1].rhs.front(), "r1_granted");
   EXPECT_EQ(f.rules[1].rhs.back(), "r6_3_other");

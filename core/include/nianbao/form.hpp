@@ -72,29 +72,55 @@ struct KindDef {
   std::string label;  // 乡镇人民政府
 };
 
+// A sum of cells under a name: a column of the county summary (新收 =
+// applications.new_received.total), a key total a rule compares.
+struct SummaryColumn {
+  std::string label;
+  std::vector<std::string> cells;
+};
+
+// A count the text may quote (R10): one of `words`, then — in the same
+// clause, with one of `near` in between when given — a number and 件. The
+// number must equal one of `sums` (an office may count 收到 as new, or as
+// new plus carried over).
+struct TextCount {
+  std::vector<std::string> words, near;
+  std::vector<SummaryColumn> sums;
+};
+
+// The prefix of a rule term that names last year's cell (R6: last_year.carry_forward).
+inline constexpr const char* kLastYear = "last_year.";
+
 struct RuleDef {
-  enum class Check { equal_sums, filled, zero };
+  enum class Check { equal_sums, at_most, filled, zero, change, text_counts, text_mentions };
   enum class Axis { column, row };
   std::string id;
   std::string severity = "error";  // error | warning
   Check check = Check::equal_sums;
-  std::string table;                   // equal_sums, zero
-  Axis for_each = Axis::column;        // equal_sums: iterate columns (sums over rows) or rows
+  std::string table;                   // equal_sums, at_most, zero
+  Axis for_each = Axis::column;        // equal_sums, at_most: iterate columns (sums over rows) or rows
   std::vector<std::string> over;       // the columns/rows iterated; empty = all that apply
-  std::vector<std::string> lhs, rhs;   // equal_sums: keys along the other axis (ranges expanded)
+  // equal_sums, at_most (lhs ≤ rhs): keys along the other axis (ranges
+  // expanded); a term written last_year.<key> keeps its prefix and is a cell
+  // of last year's report.
+  std::vector<std::string> lhs, rhs;
+  bool cross_year = false;             // needs last year's report (skipped without one)
   std::vector<std::string> rows;       // zero: rows that must be 0
   std::vector<std::string> tables;     // filled: tables checked; empty = all
   std::vector<std::string> kinds;      // report kinds the rule applies to; empty = all
-  std::string message;                 // template: {lhs} {rhs} {value} {kind}
+  std::string message;                 // template: {lhs} {rhs} {value} {kind} …
   std::map<std::string, std::string> messages;  // filled: blank, not_applicable, negative, fraction
   std::string not_applicable_severity = "warning";
+  // change: each total against last year's; a warning beyond `factor` either
+  // way, unless both years stay under `floor`.
+  std::vector<SummaryColumn> totals;
+  Decimal factor, floor;
+  // text_counts, text_mentions: the text section read
+  std::string section;
+  std::vector<TextCount> counts;             // text_counts
+  std::vector<std::string> any, all;         // text_mentions: one of / every one of these words
+  std::vector<std::string> when_above_zero;  // text_mentions: only when these cells sum above 0
   SourceLoc source;
-};
-
-// A column of the county summary: the sum of these cells (新收 = applications.new_received.total).
-struct SummaryColumn {
-  std::string label;
-  std::vector<std::string> cells;
 };
 
 struct NIANBAO_API Form {
