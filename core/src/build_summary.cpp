@@ -130,6 +130,11 @@ void SummaryWriter::add(const ReportResult& r) {
   json values = json::array();
   for (const auto& v : r.summary_values) values.push_back(v ? json(v->str()) : json(nullptr));
   j["summary_values"] = values;  // what the county workbook shows: a sharded build's comes from `summarize`
+  if (!r.last_values.empty()) {
+    json last = json::array();
+    for (const auto& v : r.last_values) last.push_back(v ? json(v->str()) : json(nullptr));
+    j["last_values"] = last;  // the same of last year's report
+  }
   std::string line = (s_->totals.reports ? ",\n    " : "    ") + j.dump();
   const char* p = line.data();
   std::size_t left = line.size();

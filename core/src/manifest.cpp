@@ -68,7 +68,8 @@ Manifest Manifest::load(const fs::path& file) {
   m.base_dir = m.file.parent_path();
   YamlFile f = YamlFile::load(file, m.display, ExitCode::config);
   const YAML::Node& root = f.root();
-  f.check_keys(root, {"form", "profile", "output_dir", "state_dir", "plugin_dirs", "outputs", "summary", "build_date", "reports"},
+  f.check_keys(root, {"form", "profile", "output_dir", "state_dir", "plugin_dirs", "outputs", "summary", "build_date", "previous",
+                      "reports"},
                "the manifest");
 
   if (!root["form"]) f.fail(root, "the manifest needs 'form' (for example: form: gov-info-disclosure-2021)");
@@ -96,11 +97,23 @@ Manifest Manifest::load(const fs::path& file) {
     int y, mo, d;
     if (!parse_iso_date(m.build_date, y, mo, d)) f.fail(root["build_date"], "build_date must be a date written YYYY-MM-DD");
   }
+  if (root["previous"]) {
+    std::string p = f.string(root["previous"], "previous");
+    if (p.empty()) f.fail(root["previous"], "previous is empty: name last year's manifest (previous: ../2023/manifest.yaml)");
+    m.previous = (m.base_dir / p).lexically_normal();
+    m.previous_source = f.loc(root["previous"]);
+    if (m.previous == m.file) f.fail(root["previous"], "previous names this manifest itself: name last year's");
+    // The one path a manifest may lead out of its folder with (last year's
+    // folder is a sibling): only to another manifest, whose own reads stay in its folder.
+    const auto ext = m.previous.extension();
+    if (ext != ".yaml" && ext != ".yml")
+      f.fail(root["previous"], "previous must name last year's manifest, a .yaml file (previous: ../2023/manifest.yaml)");
+  }
   if (!root["reports"]) f.fail(root, "the manifest needs 'reports'");
   f.require_seq(root["reports"], "reports");
   std::set<std::string> ids;
   for (const auto& r : root["reports"]) {
-    f.check_keys(r, {"id", "profile", "inputs", "outputs"}, "a report");
+    f.check_keys(r, {"id", "profile", "inputs", "outputs", "previous", "previous_id", "rollup"}, "a report");
     ReportEntry e;
     e.source = f.loc(r);
     if (!r["id"]) f.fail(r, "a report needs 'id'");
@@ -114,6 +127,45 @@ Manifest Manifest::load(const fs::path& file) {
     if (r["outputs"]) {
       e.outputs = plugin_list(f, r["outputs"], false, m.base_dir);
       e.has_outputs = true;
+    }
+    if (r["previous"]) {
+      e.previous = plugin_list(f, r["previous"], true, m.base_dir);
+      if (e.previous.empty()) f.fail(r["previous"], "previous has no inputs: leave it out, or list last year's inputs");
+    }
+    if (const YAML::Node pid = r["previous_id"]) {
+      e.previous_id_source = f.loc(pid);
+      if (pid.IsMap()) {
+        f.check_unique_keys(pid);
+        for (auto it = pid.begin(); it != pid.end(); ++it)
+          e.previous_ids[f.string(it->first, "agency")] = f.string(it->second, "previous_id");
+      } else {
+        e.previous_id = f.string(pid, "previous_id");
+        if (e.previous_id.empty()) f.fail(pid, "previous_id is empty");
+      }
+    }
+    if (const YAML::Node ru = r["rollup"]) {
+      e.is_rollup = true;
+      e.rollup_source = f.loc(ru);
+      auto list = [&](const YAML::Node& n, const std::string& what) {
+        std::vector<std::string> out;
+        if (n.IsScalar()) return std::vector<std::string>{f.string(n, what)};
+        f.require_seq(n, what);
+        for (const auto& x : n) out.push_back(f.string(x, what));
+        return out;
+      };
+      if (ru.IsSequence()) {
+        e.rollup_ids = list(ru, "rollup");
+      } else {
+        f.require_map(ru, "rollup");
+        f.check_keys(ru, {"reports", "kinds", "regions"}, "rollup");
+        if (ru["reports"]) e.rollup_ids = list(ru["reports"], "reports");
+        if (ru["kinds"]) e.rollup_kinds = list(ru["kinds"], "kinds");
+        if (ru["regions"]) e.rollup_regions = list(ru["regions"], "regions");
+      }
+      if (e.rollup_ids.empty() && e.rollup_kinds.empty() && e.rollup_regions.empty())
+        f.fail(ru, "rollup names no members: list report ids, or {kinds: [township]}, or {regions: [...]}");
+      for (const auto& id : e.rollup_ids)
+        if (id == e.id) f.fail(ru, "report '" + e.id + "' cannot be a member of its own rollup");
     }
     if (r["profile"]) {
       e.profile = f.string(r["profile"], "profile");

@@ -185,6 +185,22 @@ std::vector<Pipeline::Planned> Pipeline::configure(const RunOptions& options) {
       plans[i].error = e;
     }
   }
+  // Last year's manifest, when named, is read (and must be of this form)
+  // before anything is built: a wrong path is the operator's to fix.
+  if (!manifest_.previous.empty()) {
+    Manifest last;
+    try {
+      last = Manifest::load(manifest_.previous);
+    } catch (const Error& e) {
+      throw Error(ExitCode::config, "previous: last year's manifest cannot be read: " + std::string(e.what()), manifest_.previous_source);
+    }
+    if (last.form != manifest_.form)
+      throw Error(ExitCode::config, "previous: last year's manifest uses form '" + last.form + "', this one '" + manifest_.form +
+                                        "': the cross-year checks compare cells of one form",
+                  manifest_.previous_source);
+  }
+  for (const auto& e : manifest_.reports)
+    for (const auto& k : e.rollup_kinds) form_.check_kind(k, e.rollup_source);
   // Each input plugin's file once, not once per report.
   for (const auto& e : manifest_.reports)
     for (const auto& in : e.inputs) try {

@@ -20,7 +20,7 @@ SourceLoc source_from_json(const json& j) {
 json to_json(const Finding& f) {
   json cells = json::array();
   for (const auto& c : f.cells)
-    cells.push_back({{"key", c.key}, {"label", c.label}, {"value", c.value}, {"source", to_json(c.source)}});
+    cells.push_back({{"key", c.key}, {"label", c.label}, {"value", c.value}, {"source", to_json(c.source)}, {"previous", c.previous}});
   return {{"report", f.report}, {"rule", f.rule}, {"severity", to_string(f.severity)}, {"message", f.message}, {"cells", cells}};
 }
 
@@ -31,13 +31,15 @@ Finding finding_from_json(const json& j) {
   f.severity = j.value("severity", "error") == "warning" ? Severity::warning : Severity::error;
   f.message = j.value("message", "");
   for (const auto& c : j.value("cells", json::array()))
-    f.cells.push_back(FindingCell{c.value("key", ""), c.value("label", ""), c.value("value", ""), source_from_json(c["source"])});
+    f.cells.push_back(FindingCell{c.value("key", ""), c.value("label", ""), c.value("value", ""), source_from_json(c["source"]), c.value("previous", false)});
   return f;
 }
 
 json to_json(const ReportResult& r) {
   json values = json::array();
   for (const auto& v : r.summary_values) values.push_back(v ? json(v->str()) : json(nullptr));
+  json last = json::array();
+  for (const auto& v : r.last_values) last.push_back(v ? json(v->str()) : json(nullptr));
   json findings = json::array();
   for (const auto& f : r.findings) findings.push_back(to_json(f));
   json outputs = json::array();
@@ -54,6 +56,7 @@ json to_json(const ReportResult& r) {
           {"file_stem", r.file_stem},
           {"phone", r.phone},
           {"summary_values", values},
+          {"last_values", last},
           {"exit_code", static_cast<int>(r.status)},
           {"error", r.error},
           {"findings", findings},
@@ -75,6 +78,8 @@ void read_report_fields(const json& j, ReportResult& r) {
   r.phone = j.value("phone", "");
   for (const auto& v : j.value("summary_values", json::array()))
     r.summary_values.push_back(v.is_string() ? Decimal::parse(v.get<std::string>()) : std::nullopt);
+  for (const auto& v : j.value("last_values", json::array()))
+    r.last_values.push_back(v.is_string() ? Decimal::parse(v.get<std::string>()) : std::nullopt);
   r.status = static_cast<ExitCode>(j.value("exit_code", 0));
   r.error = j.contains("error") && j["error"].is_string() ? j["error"].get<std::string>() : "";
   for (const auto& f : j.value("findings", json::array())) r.findings.push_back(finding_from_json(f));

@@ -38,8 +38,13 @@ std::vector<const nianbao::SummaryEntry*> publication_order(const nianbao::Summa
 void overview(Workbook& wb, Formats& fm, const nianbao::SummaryRequest& rq, const std::vector<const nianbao::SummaryEntry*>& rows,
               const std::string& name) {
   lxw_worksheet* ws = workbook_add_worksheet(wb.get(), "汇总");
+  // Last year's key totals beside this year's, when the build had last year's data.
+  const bool last_year = std::any_of(rows.begin(), rows.end(), [](const auto* e) { return !e->last_values.empty(); });
   std::vector<std::string> head = {"单位", "类型", "年度"};
-  for (const auto& c : rq.form.summary) head.push_back(c.label);
+  for (const auto& c : rq.form.summary) {
+    head.push_back(c.label);
+    if (last_year) head.push_back("上年" + c.label);
+  }
   head.insert(head.end(), {"检查结果", "说明"});
   for (std::size_t c = 0; c < head.size(); ++c) worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), head[c].c_str(), fm.header);
   double widths[64] = {};
@@ -64,9 +69,14 @@ void overview(Workbook& wb, Formats& fm, const nianbao::SummaryRequest& rq, cons
     for (const auto& s : texts) worksheet_write_string(ws, r, c++, s.c_str(), f.text);
     if (e->year) worksheet_write_number(ws, r, c++, e->year, f.integer);
     else worksheet_write_blank(ws, r, c++, f.text);
-    for (std::size_t i = 0; i < rq.form.summary.size(); ++i, ++c) {
-      if (i < e->values.size() && e->values[i]) worksheet_write_number(ws, r, c, e->values[i]->to_double(), f.integer);
+    auto number = [&](const std::vector<std::optional<nianbao::Decimal>>& v, std::size_t i) {
+      if (i < v.size() && v[i]) worksheet_write_number(ws, r, c, v[i]->to_double(), f.integer);
       else worksheet_write_blank(ws, r, c, f.text);
+      ++c;
+    };
+    for (std::size_t i = 0; i < rq.form.summary.size(); ++i) {
+      number(e->values, i);
+      if (last_year) number(e->last_values, i);
     }
     worksheet_write_string(ws, r, c++, verdict.c_str(), f.text);
     worksheet_write_string(ws, r, c, note.c_str(), f.note);

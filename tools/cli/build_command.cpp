@@ -73,7 +73,8 @@ nlohmann::json findings_json(const std::vector<ReportResult>& results) {
         cells.push_back({{"key", c.key}, {"label", c.label}, {"value", v},
                          {"file", c.source.known() ? nlohmann::json(c.source.file) : nlohmann::json(nullptr)},
                          {"line", c.source.line}, {"column", c.source.column},
-                         {"position", c.source.known() ? nlohmann::json(c.source.str()) : nlohmann::json(nullptr)}});
+                         {"position", c.source.known() ? nlohmann::json(c.source.str()) : nlohmann::json(nullptr)},
+                         {"previous", c.previous}});
       }
       arr.push_back({{"report", rr.id}, {"rule", f.rule}, {"severity", to_string(f.severity)},
                      {"message", f.message}, {"cells", cells}});

@@ -40,6 +40,20 @@ struct ReportEntry {
   bool has_outputs = false;        // false: the manifest's outputs, else the profile's
   std::string profile;             // overrides the manifest's profile; empty when not given
   SourceLoc profile_source;
+  // Last year's data of this report (`previous:`), read like `inputs:`.
+  std::vector<PluginUse> previous;
+  // Last year's report, when it had another id or name (`previous_id:`):
+  // for the entry's one report, or per agency of a roster ({今年名称: 上年id或名称}).
+  std::string previous_id;
+  std::map<std::string, std::string> previous_ids;
+  SourceLoc previous_id_source;
+  // A whole-area report (`rollup:`): its tables are the cell-wise sums of
+  // these reports of the manifest — by id (a roster's agency:
+  // "<entry>/<agency>-<year>", or the entry's id for all its agencies), or
+  // every report of these kinds / regions. Its own inputs give the text.
+  std::vector<std::string> rollup_ids, rollup_kinds, rollup_regions;
+  bool is_rollup = false;
+  SourceLoc rollup_source;
 };
 
 struct NIANBAO_API Manifest {
@@ -61,6 +75,11 @@ struct NIANBAO_API Manifest {
   SourceLoc profile_source;
   std::vector<PluginUse> summary;  // manifest-level outputs: one file for the whole build
   std::string build_date;          // YYYY-MM-DD written into documents; SOURCE_DATE_EPOCH wins
+  // Last year's manifest (`previous: ../2023/manifest.yaml`): its reports,
+  // matched to this year's by id, else by agency, give the cross-year checks
+  // their data. Its inputs are read from its own folder only.
+  std::filesystem::path previous;
+  SourceLoc previous_source;
 
   // Throws Error: no_input when the file is missing, config for any defect.
   static Manifest load(const std::filesystem::path& file);

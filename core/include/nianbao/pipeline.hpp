@@ -93,6 +93,7 @@ struct NIANBAO_API ReportResult {
   std::string file_stem;  // what its files are named (before each output's extension)
   std::string phone;      // the agency's telephone (contact.phone), for the county workbook
   std::vector<std::optional<Decimal>> summary_values;  // per form summary column
+  std::vector<std::optional<Decimal>> last_values;     // the same of last year's report; empty without one
   ExitCode status = ExitCode::ok;  // ok, or why the job failed
   std::string error;               // the failure, with its location
   std::vector<Finding> findings;
@@ -157,6 +158,7 @@ class NIANBAO_API Pipeline {
   struct Item;     // one report to build (build/plan.hpp)
   struct Outcome;  // what a worker made of it (build/outcome.hpp)
   class Spill;     // report data from the workers that read to those that write (build/plan.hpp)
+  struct LastYear;  // last year's reports, for the cross-year checks (build/previous.hpp)
 
   // Profiles, outputs and options for every entry; a configuration error is
   // thrown, anything else fails the entry's reports (pipeline.cpp).
@@ -166,6 +168,14 @@ class NIANBAO_API Pipeline {
   // workers; then two reports that would write one file fail the later one
   // (build/plan.cpp).
   std::vector<Item> plan_items(const std::vector<Planned>& plans, const RunOptions& options, Spill& spill, int& interrupted);
+  // Last year's manifest read, its reports in the spill (build/previous.cpp).
+  void read_last_year(const RunOptions& options, Spill& spill, LastYear& into, int& interrupted);
+  // This report's last year: from `candidates` (the entry's `previous:`) or
+  // `last`, by previous_id, else id, else agency; nullopt with `why` (build/previous.cpp).
+  std::optional<Report> match_last_year(const ReportEntry& entry, const Report& report, const std::vector<Report>& candidates,
+                                        const LastYear* last, const Spill& spill, std::string& why) const;
+  // A whole-area report's tables: the sums of its members' (build/rollup.cpp).
+  void roll_up(std::vector<Item>& items, Spill& spill);
   // In a worker: one report checked, composed and written into `slot` of the
   // staging area (build/run_item.cpp).
   Outcome build_item(const Item& item, const Planned& plan, const RunOptions& options, const Spill& spill,

@@ -136,6 +136,7 @@ struct SummaryEntry {
   std::string error;               // why it could not be built, when it could not
   std::vector<Finding> findings;
   std::vector<std::optional<Decimal>> values;  // one per form.summary column; nullopt when not all filled
+  std::vector<std::optional<Decimal>> last_values;  // the same of last year's report; empty without one
 };
 
 struct SummaryRequest {

@@ -58,6 +58,7 @@ ReportResult Pipeline::run_summary(const ResolvedOutput& out, const std::vector<
       e.error = r.error;
       e.findings = r.findings;
       e.values = r.summary_values;
+      e.last_values = r.last_values;
       last_year = std::max(last_year, r.year);
       entries.push_back(std::move(e));
     }

@@ -5,6 +5,7 @@
 // workers that build them through the spill.
 #include "plan.hpp"
 
+#include "previous.hpp"
 #include "state.hpp"
 #include "workers.hpp"
 
@@ -104,8 +105,15 @@ Error error_from(const json& j) { return Error(static_cast<ExitCode>(j.value("co
 std::vector<Pipeline::Item> Pipeline::plan_items(const std::vector<Planned>& plans, const RunOptions& options, Spill& spill,
                                                  int& interrupted) {
   const bool build = options.mode == Mode::build;
-  const bool use_records = options.mode != Mode::check && !options.force && !options.fill_in;
+  // A whole-area report sums its members' data, so with one in the manifest
+  // every entry is read (an unchanged report is still not built again).
+  const bool rollups = std::any_of(manifest_.reports.begin(), manifest_.reports.end(), [](const ReportEntry& e) { return e.is_rollup; });
+  const bool use_records = options.mode != Mode::check && !options.force && !options.fill_in && !rollups;
   detail::BuildState state(manifest_.state_dir);
+  // Last year's data is part of what a report's checks are made from.
+  const std::string last_key =
+      manifest_.previous.empty() || options.mode == Mode::check ? "" : detail::last_year_key(Manifest::load(manifest_.previous));
+  LastYear last_year;
   std::vector<std::vector<Item>> by_entry(plans.size());
   std::vector<std::string> entry_keys(plans.size());
   std::vector<std::size_t> to_read;
@@ -120,7 +128,7 @@ std::vector<Pipeline::Item> Pipeline::plan_items(const std::vector<Planned>& pla
       by_entry[i].push_back(std::move(it));
       continue;
     }
-    if (options.mode != Mode::check) entry_keys[i] = entry_key(entry, plans[i]);
+    if (options.mode != Mode::check) entry_keys[i] = sha256_hex(entry_key(entry, plans[i]) + "\n" + last_key);
     if (!use_records) {
       to_read.push_back(i);
       continue;
@@ -166,9 +174,33 @@ std::vector<Pipeline::Item> Pipeline::plan_items(const std::vector<Planned>& pla
     const ReportEntry& entry = manifest_.reports[i];
     std::vector<std::pair<std::string, std::string>> files_read;
     try {
+      // Last year's data this entry names itself; a failure to read it costs
+      // the cross-year checks (a warning says why), not this year's report.
+      std::vector<Report> last_inputs;
+      std::string last_failed;
+      if (!entry.previous.empty()) try {
+          ReportEntry last;
+          last.id = entry.id;
+          last.source = entry.source;
+          last.inputs = entry.previous;
+          for (Report& r : read_reports(last, host_, form_, data_root_, &files_read))
+            if (r.problems.empty()) last_inputs.push_back(std::move(r));
+        } catch (const Error& e) {
+          last_failed = std::string("上年数据（previous:）未能读取：") + e.what();
+        }
+      const bool wants_last = !entry.previous.empty() || !manifest_.previous.empty();
       json reports = json::array();
       for (Report& r : read_reports(entry, host_, form_, data_root_, &files_read)) {
-        json rj = {{"id", r.id}, {"agency", r.agency}, {"kind", r.kind}, {"year", r.year}};
+        json rj = {{"id", r.id}, {"agency", r.agency}, {"kind", r.kind}, {"year", r.year}, {"region", r.region}};
+        std::optional<Report> last;
+        std::string why = last_failed;
+        if (wants_last && r.problems.empty() && last_failed.empty())
+          last = match_last_year(entry, r, last_inputs, last_year.read ? &last_year : nullptr, spill, why);
+        if (last) {
+          rj["last"] = report_to_json(*last);
+        } else if (wants_last) {
+          rj["last_missing"] = why;
+        }
         if (!r.problems.empty()) {
           rj["problems"] = r.problems.text();
           rj["problems_code"] = static_cast<int>(r.problems.code());
@@ -176,7 +208,9 @@ std::vector<Pipeline::Item> Pipeline::plan_items(const std::vector<Planned>& pla
           try {
             require_identity(form_, r, entry.inputs.front().display_path);
             rj["stem"] = compose(form_, r, plans[i].config->document, document_date(r)).file_stem;
-            if (options.mode != Mode::check) rj["key"] = sha256_hex(*plans[i].config_key + "\n" + report_fingerprint(r));
+            if (options.mode != Mode::check)
+              rj["key"] = sha256_hex(*plans[i].config_key + "\n" + report_fingerprint(r) + "\n" +
+                                     (last ? report_fingerprint(*last) : "no last year: " + why));
           } catch (const Error& e) {
             rj["failed"] = error_json(e);
           }
@@ -237,10 +271,13 @@ std::vector<Pipeline::Item> Pipeline::plan_items(const std::vector<Planned>& pla
       it.agency = rj.value("agency", "");
       it.kind = rj.value("kind", "");
       it.year = rj.value("year", 0);
+      it.region = rj.value("region", "");
       it.file_stem = rj.value("stem", "");
       it.key = rj.value("key", "");
       if (by_entry[i].empty()) it.notices = notices;
       if (rj.contains("data")) std::tie(it.offset, it.length) = spill.put(rj["data"].get<std::string>());
+      if (rj.contains("last")) std::tie(it.last_offset, it.last_length) = spill.put(rj["last"].get<std::string>());
+      it.last_missing = rj.value("last_missing", "");
       if (rj.contains("problems")) {
         it.problems = rj["problems"].get<std::string>();
         it.problems_code = static_cast<ExitCode>(rj.value("problems_code", 65));
@@ -267,6 +304,10 @@ std::vector<Pipeline::Item> Pipeline::plan_items(const std::vector<Planned>& pla
     if (by_entry[i].empty()) fail_entry(Error(ExitCode::data, "没有读到任何单位的数据", {entry.inputs.front().display_path}));
     return true;
   };
+  if (!to_read.empty() && !manifest_.previous.empty() && options.mode != Mode::plan) {
+    read_last_year(options, spill, last_year, interrupted);
+    if (interrupted) return {};
+  }
   if (!to_read.empty()) {
     const int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(to_read.size())));
     detail::WorkerRun run = detail::run_in_workers(to_read.size(), jobs, options.item_timeout, read_entry, take);
@@ -280,6 +321,7 @@ std::vector<Pipeline::Item> Pipeline::plan_items(const std::vector<Planned>& pla
       it.index = items.size();
       items.push_back(std::move(it));
     }
+  if (rollups && options.mode != Mode::plan) roll_up(items, spill);
 
   // Two reports that would write one file, in any shard: the later one fails.
   std::map<std::string, std::size_t> first;  // stem → item

@@ -31,10 +31,12 @@ class Pipeline::Spill {
 struct Pipeline::Item {
   std::size_t index = 0;  // in the whole plan (every shard)
   std::size_t entry = 0;  // manifest entry
-  std::string id, agency, kind, file_stem;
+  std::string id, agency, kind, region, file_stem;
   int year = 0;
   std::string key;                        // what its outputs are made from (build mode)
   std::uint64_t offset = 0, length = 0;   // its report in the spill; length 0: not read this run
+  std::uint64_t last_offset = 0, last_length = 0;  // last year's report in the spill; length 0: none
+  std::string last_missing;               // why last year's report was wanted and not found
   std::optional<ReportResult> kept;       // unchanged since its last good build: this is that build's result
   std::optional<Error> error;             // it cannot be built, and why
   std::string problems;                   // what was wrong reading it (a roster row's cells), one a line

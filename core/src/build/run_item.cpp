@@ -21,7 +21,11 @@ namespace fs = std::filesystem;
 std::string Pipeline::entry_key(const ReportEntry& entry, const Planned& plan) {
   Sha256 k;
   k.add(plan.config_key ? *plan.config_key : std::string());
-  for (const auto& in : entry.inputs) {
+  std::vector<const PluginUse*> uses;
+  for (const auto& in : entry.inputs) uses.push_back(&in);
+  for (const auto& in : entry.previous) uses.push_back(&in);  // last year's, as the entry names it
+  for (const PluginUse* use : uses) {
+    const PluginUse& in = *use;
     k.add(in.plugin).add(in.display_path);
     const PluginInfo& info = host_.info(PluginKind::input, in.plugin);
     k.add(info.version).add(file_hash(info.file));
@@ -68,16 +72,22 @@ Pipeline::Outcome Pipeline::build_item(const Item& item, const Planned& plan, co
                       "`nianbao plugins` lists them)",
                   manifest_.reports[item.entry].source);
     Report report = report_from_json(spill.get(item.offset, item.length), item.id);
+    std::optional<Report> last;
+    if (item.last_length) last = report_from_json(spill.get(item.last_offset, item.last_length), item.id);
     if (auto phone = report.contact.find("phone"); phone != report.contact.end()) rr.phone = phone->second.body;
     else if (auto d = config.document.contact.find("phone"); d != config.document.contact.end()) rr.phone = d->second.body;
-    for (const auto& col : form_.summary) {
+    auto total = [](const Report& r, const SummaryColumn& col) {
       std::optional<Decimal> sum = Decimal{};
       for (const auto& k : col.cells) {
-        const Cell& c = report.cell(k);
+        const Cell& c = r.cell(k);
         if (c.has_value() && sum) sum = *sum + c.value;
         else sum.reset();
       }
-      rr.summary_values.push_back(sum);
+      return sum;
+    };
+    for (const auto& col : form_.summary) {
+      rr.summary_values.push_back(total(report, col));
+      if (last) rr.last_values.push_back(total(*last, col));
     }
     if (options.fill_in) {
       // Who the agency is, and nothing it is to fill in: the numbers and texts are its to write.
@@ -94,7 +104,16 @@ Pipeline::Outcome Pipeline::build_item(const Item& item, const Planned& plan, co
       report = std::move(blank);
       rr.summary_values.assign(rr.summary_values.size(), std::nullopt);
     } else {
-      rr.findings = run_checks(form_, report);
+      rr.findings = run_checks(form_, report, last ? &*last : nullptr);
+      if (!item.last_missing.empty()) {
+        // Asked for and not found: the cross-year rules did not run, and the county should know.
+        Finding f;
+        f.report = report.id;
+        f.rule = "上年";
+        f.severity = Severity::warning;
+        f.message = "上年 未做跨年度检查（R6、R7、同比）：" + item.last_missing;
+        rr.findings.insert(rr.findings.begin(), std::move(f));
+      }
     }
     bool invalid = has_errors(rr.findings);
     if (build && (!invalid || options.write_invalid)) {
