@@ -218,7 +218,9 @@ Document compose(const Form& form, const Report& report, const DocumentSettings&
   Template title = settings.title;
   if (title.text.empty()) title = Template{form.title_pattern, SourceLoc{"form"}, "title"};
   doc.title = expand_template(title, fields, where);
+  // A '\n' in the title template is where printed titles break; a file name is one line.
   fields["title"] = doc.title;
+  std::erase(fields["title"], '\n');
   doc.author = report.agency;
   std::string signature_date = report.signature ? report.signature->date : build_date;
   fields["date"] = format_date(signature_date, settings.date_format);

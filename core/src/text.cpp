@@ -154,6 +154,78 @@ std::vector<std::string> wrap_lines(std::string_view text, double width,
   return lines;
 }
 
+// Where a title may break: word boundaries (ICU's dictionary segmentation
+// of Chinese) that are also line-break opportunities (禁则), as UTF-16 offsets.
+static std::vector<int32_t> title_breaks(const icu::UnicodeString& u) {
+  thread_local std::unique_ptr<icu::BreakIterator> words, lines;
+  UErrorCode status = U_ZERO_ERROR;
+  if (!words) words.reset(icu::BreakIterator::createWordInstance(icu::Locale("zh", "CN"), status));
+  if (!lines) lines.reset(icu::BreakIterator::createLineInstance(icu::Locale("zh", "CN"), status));
+  if (U_FAILURE(status) || !words || !lines) throw std::runtime_error("ICU breakers unavailable");
+  words->setText(u);
+  lines->setText(u);
+  std::vector<int32_t> out{0};
+  for (int32_t b = words->next(); b != icu::BreakIterator::DONE; b = words->next())
+    if (b == u.length() || lines->isBoundary(b)) out.push_back(b);
+  if (out.back() != u.length()) out.push_back(u.length());
+  return out;
+}
+
+std::vector<std::string> title_lines(std::string_view title, std::string_view lead, double width,
+                                     const std::function<double(std::string_view)>& measure) {
+  std::vector<std::string> out;
+  std::size_t from = 0;
+  while (from <= title.size()) {
+    std::size_t nl = std::min(title.find('\n', from), title.size());
+    std::string part(title.substr(from, nl - from));
+    from = nl + 1;
+    if (part.empty()) continue;
+    if (measure(part) <= width) {
+      out.push_back(part);
+      continue;
+    }
+    // After the agency's name, when the rest then fits on one line.
+    if (!lead.empty() && part.size() > lead.size() && part.compare(0, lead.size(), lead) == 0 && measure(lead) <= width &&
+        measure(std::string_view(part).substr(lead.size())) <= width) {
+      out.emplace_back(lead);
+      out.push_back(part.substr(lead.size()));
+      continue;
+    }
+    // Else the fewest lines at word boundaries, then the most even: the
+    // widest line as narrow as it can be (a title has a few dozen words).
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(part.data(), static_cast<int32_t>(part.size())));
+    const std::vector<int32_t> at = title_breaks(u);
+    const std::size_t n = at.size() - 1;
+    auto w = [&](std::size_t i, std::size_t j) { return measure(utf8_of(u, at[i], at[j])); };
+    constexpr double kInf = 1e300;
+    // best[k][j]: the narrowest widest line setting words [0, j) in k lines.
+    std::vector<std::vector<double>> best(n + 1, std::vector<double>(n + 1, kInf));
+    std::vector<std::vector<std::size_t>> cut(n + 1, std::vector<std::size_t>(n + 1, 0));
+    best[0][0] = 0;
+    std::size_t lines = 0;
+    for (std::size_t k = 1; k <= n && !lines; ++k) {
+      for (std::size_t j = 1; j <= n; ++j)
+        for (std::size_t i = k - 1; i < j; ++i) {
+          if (best[k - 1][i] >= kInf) continue;
+          double line = w(i, j);
+          if (line > width) continue;
+          double m = std::max(best[k - 1][i], line);
+          if (m < best[k][j]) best[k][j] = m, cut[k][j] = i;
+        }
+      if (best[k][n] < kInf) lines = k;
+    }
+    if (!lines) {  // a single word wider than the line: break as body text does
+      for (auto& l : wrap_lines(part, width, measure)) out.push_back(std::move(l));
+      continue;
+    }
+    std::vector<std::string> these;
+    for (std::size_t k = lines, j = n; k > 0; j = cut[k][j], --k) these.push_back(utf8_of(u, at[cut[k][j]], at[j]));
+    out.insert(out.end(), these.rbegin(), these.rend());
+  }
+  if (out.empty()) out.emplace_back();
+  return out;
+}
+
 static std::size_t edit_distance(const std::u32string& a, const std::u32string& b) {
   std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;

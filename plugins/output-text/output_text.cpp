@@ -44,7 +44,11 @@ class TextOutput : public nianbao::OutputPlugin {
     auto blank = [&] {
       if (!out.empty() && !out.back().empty()) out.emplace_back();
     };
-    for (const auto& l : lines_of(rq.doc.title)) out.push_back(std::string(static_cast<std::size_t>(std::max(0, (width - measure(l)) / 2)), ' ') + l);
+    // A title breaks after the agency's name or between words, and where its template says \n.
+    auto title_of = [&](const std::string& s, const std::string& lead) {
+      return nianbao::title_lines(s, lead, wrap ? width : 1e9, [&](std::string_view x) { return static_cast<double>(measure(x)); });
+    };
+    for (const auto& l : title_of(rq.doc.title, rq.doc.author)) out.push_back(std::string(static_cast<std::size_t>(std::max(0, (width - measure(l)) / 2)), ' ') + l);
     out.emplace_back();  // a blank line under the title, before an opening paragraph or the first heading
     for (const auto& block : rq.doc.blocks) {
       std::visit(overloaded{
@@ -67,7 +71,7 @@ class TextOutput : public nianbao::OutputPlugin {
                        out.emplace_back();
                        out.push_back(a.label);
                        out.emplace_back();
-                       for (const auto& l : lines_of(a.title))
+                       for (const auto& l : title_of(a.title, ""))
                          out.push_back(std::string(static_cast<std::size_t>(std::max(0, (width - measure(l)) / 2)), ' ') + l);
                      },
                      [&](const nianbao::SignatureBlock& s) {

@@ -154,3 +154,31 @@ TEST(WrapLines, ACharacterWiderThanTheLineStillTerminates) {
   EXPECT_EQ(lines, (std::vector<std::string>{"官", "坡"}));
   EXPECT_EQ(wrap_lines("ab", 0.5, columns), (std::vector<std::string>{"a", "b"}));
 }
+
+TEST(TitleLines, BreakAfterTheAgencyWhenTheRestFits) {
+  auto w = [](std::string_view s) { return static_cast<double>(nianbao::display_width(s)); };
+  EXPECT_EQ(nianbao::title_lines("官坡镇人民政府2023年政府信息公开工作年度报告", "官坡镇人民政府", 40, w),
+            (std::vector<std::string>{"官坡镇人民政府", "2023年政府信息公开工作年度报告"}));
+  EXPECT_EQ(nianbao::title_lines("官坡镇人民政府2023年政府信息公开工作年度报告", "官坡镇人民政府", 80, w),
+            (std::vector<std::string>{"官坡镇人民政府2023年政府信息公开工作年度报告"}));
+}
+
+TEST(TitleLines, ElseEvenLinesBetweenWords) {
+  auto w = [](std::string_view s) { return static_cast<double>(nianbao::display_width(s)); };
+  auto lines = nianbao::title_lines("河南省三门峡市卢氏县官坡镇人民政府办公室2023年政府信息公开工作年度报告", "", 44, w);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0] + lines[1], "河南省三门峡市卢氏县官坡镇人民政府办公室2023年政府信息公开工作年度报告");
+  for (const auto& l : lines) EXPECT_LE(w(l), 44);
+  // Not inside 政府, 信息, 公开, 工作, 年度, 报告 or 办公室.
+  for (const char* word : {"政府", "信息", "公开", "工作", "年度", "报告"})
+    EXPECT_FALSE(lines[0].ends_with(std::string(word).substr(0, 3)) && lines[1].starts_with(std::string(word).substr(3)))
+        << lines[0] << " / " << lines[1];
+  // Even: the lines differ by less than a word or two.
+  EXPECT_LT(std::abs(w(lines[0]) - w(lines[1])), 12) << lines[0] << " / " << lines[1];
+}
+
+TEST(TitleLines, ANewlineForcesABreak) {
+  auto w = [](std::string_view s) { return static_cast<double>(nianbao::display_width(s)); };
+  EXPECT_EQ(nianbao::title_lines("2023年\n官坡镇人民政府政府信息公开工作年度报告", "官坡镇人民政府", 80, w),
+            (std::vector<std::string>{"2023年", "官坡镇人民政府政府信息公开工作年度报告"}));
+}

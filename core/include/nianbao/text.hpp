@@ -3,6 +3,7 @@
 // Usage:
 //   display_width("官坡镇 2023")          // 11: a CJK character takes two terminal columns
 //   wrap_lines(text, 40, display_width) // ICU line breaking: no line starts with ，。、
+//   title_lines(title, agency, 40, display_width)  // after the agency, or at word boundaries
 //   nearest("ouputs", {"outputs", "reports"})  // "outputs", for "did you mean"
 //   quote_value(cell_text)                 // “12a” — long values cut: “1111…”（共 20000000 字）
 #pragma once
@@ -32,6 +33,13 @@ NIANBAO_API std::string to_utf8(std::u32string_view s);
 // Trailing spaces at a break are dropped.
 NIANBAO_API std::vector<std::string> wrap_lines(
     std::string_view text, double width, const std::function<double(std::string_view)>& measure);
+
+// A title's lines: a '\n' forces a break; a part too wide for one line
+// breaks after `lead` (the agency's name) when the rest then fits, else into
+// the fewest, most even lines at word boundaries (ICU's Chinese word
+// segmentation, 禁则 held), never inside a word.
+NIANBAO_API std::vector<std::string> title_lines(std::string_view title, std::string_view lead, double width,
+                                                 const std::function<double(std::string_view)>& measure);
 
 // The candidate closest to `word` by edit distance (in characters), or "" when
 // none is close enough to be a plausible misspelling.
