@@ -2,10 +2,15 @@
 
 #include <nianbao/error.hpp>
 
-#include <fstream>
-#include <iterator>
-#include <map>
+#include <fontconfig/fontconfig.h>
+#include <hb-ot.h>
+#include <hb-subset.h>
+#include <hb.h>
+
+#include <algorithm>
+#include <cstring>
 #include <mutex>
+#include <vector>
 
 namespace pdf_output {
 
@@ -13,8 +18,249 @@ namespace fs = std::filesystem;
 using nianbao::Error;
 using nianbao::ExitCode;
 
-FontSpec FontSpec::parse(const std::string& option) {
+namespace {
+
+// Folders of Debian font packages that fontconfig is not told about:
+// texlive-lang-chinese installs the Fandol faces for TeX only.
+const char* const kPackageFontDirs[] = {"/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol"};
+
+// Which Debian package has a family, for the message when it is missing.
+std::string package_of(const std::string& family) {
+  struct Hint {
+    const char* prefix;
+    const char* package;
+  };
+  static const Hint hints[] = {{"Fandol", "texlive-lang-chinese"},  {"Noto Serif CJK", "fonts-noto-cjk"},
+                               {"Noto Sans CJK", "fonts-noto-cjk"}, {"AR PL UMing", "fonts-arphic-uming"},
+                               {"AR PL UKai", "fonts-arphic-ukai"},  {"WenQuanYi Micro Hei", "fonts-wqy-microhei"},
+                               {"LXGW WenKai", "fonts-lxgw-wenkai"}};
+  for (const auto& h : hints)
+    if (family.rfind(h.prefix, 0) == 0) return h.package;
+  return "";
+}
+
+bool same(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
+}
+
+std::string name_of(hb_face_t* face, hb_ot_name_id_t id) {
+  char buf[256];
+  unsigned len = sizeof buf;
+  unsigned n = hb_ot_name_get_utf8(face, id, hb_language_from_string("en", -1), &len, buf);
+  if (n == 0) {
+    len = sizeof buf;
+    n = hb_ot_name_get_utf8(face, id, HB_LANGUAGE_INVALID, &len, buf);
+  }
+  return n ? std::string(buf, len) : std::string();
+}
+
+struct Candidate {
+  fs::path file;
+  unsigned face = 0;
+  std::vector<std::string> styles;
+  int weight = 80;  // fontconfig's scale: 80 regular, 200 bold
+};
+
+// A style asked for, else the regular one; ties go to the first file and face.
+const Candidate* choose(std::vector<Candidate>& all, const std::string& style) {
+  std::sort(all.begin(), all.end(), [](const Candidate& a, const Candidate& b) {
+    return std::tie(a.file, a.face) < std::tie(b.file, b.face);
+  });
+  const Candidate* best = nullptr;
+  for (const auto& c : all) {
+    if (!style.empty()) {
+      for (const auto& s : c.styles)
+        if (same(s, style)) return &c;
+      continue;
+    }
+    if (!best || std::abs(c.weight - 80) < std::abs(best->weight - 80)) best = &c;
+  }
+  return best;
+}
+
+// The faces fontconfig knows by this family name (an exact match, not its
+// nearest substitute: a report set in the wrong face would pass unnoticed).
+std::vector<Candidate> from_fontconfig(const std::string& family) {
+  static std::once_flag once;
+  std::call_once(once, [] { FcInit(); });
+  std::vector<Candidate> out;
+  FcPattern* pattern = FcPatternCreate();
+  FcPatternAddString(pattern, FC_FAMILY, reinterpret_cast<const FcChar8*>(family.c_str()));
+  FcObjectSet* objects = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_STYLE, FC_WEIGHT, static_cast<char*>(nullptr));
+  FcFontSet* set = FcFontList(nullptr, pattern, objects);
+  for (int i = 0; set && i < set->nfont; ++i) {
+    FcChar8* file = nullptr;
+    int index = 0, weight = 80;
+    if (FcPatternGetString(set->fonts[i], FC_FILE, 0, &file) != FcResultMatch) continue;
+    FcPatternGetInteger(set->fonts[i], FC_INDEX, 0, &index);
+    FcPatternGetInteger(set->fonts[i], FC_WEIGHT, 0, &weight);
+    Candidate c{reinterpret_cast<const char*>(file), static_cast<unsigned>(index), {}, weight};
+    FcChar8* style = nullptr;
+    for (int s = 0; FcPatternGetString(set->fonts[i], FC_STYLE, s, &style) == FcResultMatch; ++s)
+      c.styles.emplace_back(reinterpret_cast<const char*>(style));
+    out.push_back(std::move(c));
+  }
+  if (set) FcFontSetDestroy(set);
+  FcObjectSetDestroy(objects);
+  FcPatternDestroy(pattern);
+  return out;
+}
+
+// The same from the package folders fontconfig does not index: each face's
+// own name table (family and style, typographic names first).
+std::vector<Candidate> from_package_dirs(const std::string& family) {
+  std::vector<Candidate> out;
+  for (const char* dir : kPackageFontDirs) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+      const auto ext = e.path().extension();
+      if (ext != ".otf" && ext != ".ttf" && ext != ".ttc") continue;
+      hb_blob_t* blob = hb_blob_create_from_file_or_fail(e.path().c_str());
+      if (!blob) continue;
+      for (unsigned i = 0, n = hb_face_count(blob); i < n; ++i) {
+        hb_face_t* face = hb_face_create(blob, i);
+        std::string fam = name_of(face, HB_OT_NAME_ID_TYPOGRAPHIC_FAMILY);
+        if (fam.empty()) fam = name_of(face, HB_OT_NAME_ID_FONT_FAMILY);
+        std::string style = name_of(face, HB_OT_NAME_ID_TYPOGRAPHIC_SUBFAMILY);
+        if (style.empty()) style = name_of(face, HB_OT_NAME_ID_FONT_SUBFAMILY);
+        if (same(fam, family)) out.push_back({e.path(), i, {style}, same(style, "Regular") ? 80 : same(style, "Bold") ? 200 : 100});
+        hb_face_destroy(face);
+      }
+      hb_blob_destroy(blob);
+    }
+  }
+  return out;
+}
+
+// A family name → the file and face that has it.
+FontSpec resolve(const FontSpec& spec) {
+  std::vector<Candidate> all = from_fontconfig(spec.family);
+  if (all.empty()) all = from_package_dirs(spec.family);
+  const Candidate* c = choose(all, spec.style);
+  if (!c) {
+    const std::string package = package_of(spec.family);
+    if (!all.empty()) {
+      std::string styles;
+      for (const auto& a : all)
+        for (const auto& s : a.styles) styles += (styles.empty() ? "" : ", ") + s;
+      throw Error(ExitCode::config, "font " + spec.str() + ": the family has no style " + spec.style + " (it has: " + styles + ")");
+    }
+    throw Error(ExitCode::config, "font " + spec.str() + " is not installed" +
+                                      (package.empty() ? std::string(" (install its font package, or name a font file)")
+                                                       : " (install the Debian package " + package + ")"));
+  }
+  FontSpec out = spec;
+  out.file = c->file;
+  out.face = c->face;
+  return out;
+}
+
+class HbFace final : public Face {
+ public:
+  HbFace(hb_blob_t* blob, unsigned index, std::string where)
+      : blob_(blob), face_(hb_face_create(blob, index)), font_(hb_font_create(face_)), where_(std::move(where)) {
+    upem_ = hb_face_get_upem(face_);
+    if (upem_ == 0) upem_ = 1000;
+    hb_font_set_scale(font_, static_cast<int>(upem_), static_cast<int>(upem_));
+    hb_blob_t* cff = hb_face_reference_table(face_, HB_TAG('C', 'F', 'F', ' '));
+    cff_ = hb_blob_get_length(cff) > 0;
+    hb_blob_destroy(cff);
+    ps_name_ = name_of(face_, HB_OT_NAME_ID_POSTSCRIPT_NAME);
+    std::erase_if(ps_name_, [](char ch) { return ch <= ' ' || ch > '~' || std::strchr("()<>[]{}/%#", ch); });
+    if (ps_name_.empty()) ps_name_ = "Font";
+    auto per_mille = [&](hb_position_t v) { return static_cast<int>(v * 1000 / static_cast<long>(upem_)); };
+    hb_position_t v = 0;
+    if (hb_ot_metrics_get_position(font_, HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER, &v)) metrics_.ascent = per_mille(v);
+    if (hb_ot_metrics_get_position(font_, HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &v)) metrics_.descent = per_mille(v);
+    if (hb_ot_metrics_get_position(font_, HB_OT_METRICS_TAG_CAP_HEIGHT, &v)) metrics_.cap_height = per_mille(v);
+    hb_blob_t* head = hb_face_reference_table(face_, HB_TAG('h', 'e', 'a', 'd'));
+    unsigned len = 0;
+    const auto* h = reinterpret_cast<const unsigned char*>(hb_blob_get_data(head, &len));
+    if (len >= 44)
+      for (int i = 0; i < 4; ++i) metrics_.bbox[i] = per_mille(static_cast<std::int16_t>((h[36 + 2 * i] << 8) | h[37 + 2 * i]));
+    hb_blob_destroy(head);
+  }
+  ~HbFace() override {
+    hb_font_destroy(font_);
+    hb_face_destroy(face_);
+    hb_blob_destroy(blob_);
+  }
+  HbFace(const HbFace&) = delete;
+  HbFace& operator=(const HbFace&) = delete;
+
+  std::uint32_t glyph(char32_t c) const override {
+    hb_codepoint_t g = 0;
+    return hb_font_get_nominal_glyph(font_, c, &g) ? g : 0;
+  }
+  double advance_of(std::uint32_t gid) const override {
+    return static_cast<double>(hb_font_get_glyph_h_advance(font_, gid)) / static_cast<double>(upem_);
+  }
+  const Metrics& metrics() const override { return metrics_; }
+  const std::string& postscript_name() const override { return ps_name_; }
+  std::string where() const override { return where_; }
+
+  Subset subset(const std::set<std::uint32_t>& gids) const override {
+    hb_subset_input_t* input = hb_subset_input_create_or_fail();
+    if (!input) throw std::bad_alloc();
+    hb_set_t* glyphs = hb_subset_input_glyph_set(input);
+    hb_set_add(glyphs, 0);
+    for (auto g : gids) hb_set_add(glyphs, g);
+    // A PDF draws glyphs by number: the layout tables and the vertical
+    // metrics of CJK faces are dead weight in every document.
+    hb_set_t* drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    for (hb_tag_t t : {HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'), HB_TAG('B', 'A', 'S', 'E'),
+                       HB_TAG('v', 'h', 'e', 'a'), HB_TAG('v', 'm', 't', 'x'), HB_TAG('V', 'O', 'R', 'G'), HB_TAG('D', 'S', 'I', 'G'),
+                       HB_TAG('k', 'e', 'r', 'n'), HB_TAG('J', 'S', 'T', 'F'), HB_TAG('M', 'A', 'T', 'H')})
+      hb_set_add(drop, t);
+    hb_subset_plan_t* plan = hb_subset_plan_create_or_fail(face_, input);
+    hb_subset_input_destroy(input);
+    if (!plan) throw Error(ExitCode::software, "font " + where_ + ": hb-subset cannot plan a subset");
+    hb_face_t* sub = hb_subset_plan_execute_or_fail(plan);
+    if (!sub) {
+      hb_subset_plan_destroy(plan);
+      throw Error(ExitCode::software, "font " + where_ + ": hb-subset cannot subset it");
+    }
+    Subset out;
+    out.cff = cff_;
+    const hb_map_t* map = hb_subset_plan_old_to_new_glyph_mapping(plan);
+    for (auto g : gids) {
+      hb_codepoint_t n = hb_map_get(map, g);
+      if (n != HB_MAP_VALUE_INVALID) out.gids[g] = n;
+    }
+    hb_blob_t* blob = hb_face_reference_blob(sub);
+    unsigned len = 0;
+    const char* data = hb_blob_get_data(blob, &len);
+    out.bytes.assign(data, len);
+    hb_blob_destroy(blob);
+    hb_face_destroy(sub);
+    hb_subset_plan_destroy(plan);
+    return out;
+  }
+
+ private:
+  hb_blob_t* blob_;
+  hb_face_t* face_;
+  hb_font_t* font_;
+  std::string where_, ps_name_;
+  unsigned upem_ = 1000;
+  bool cff_ = false;
+  Metrics metrics_;
+};
+
+}  // namespace
+
+FontSpec FontSpec::parse(const std::string& option, const fs::path& base) {
   FontSpec s;
+  const bool is_file = option.find('/') != std::string::npos || option.ends_with(".ttf") || option.ends_with(".otf") ||
+                       option.ends_with(".ttc") || option.find('#') != std::string::npos;
+  if (!is_file) {
+    auto colon = option.find(':');
+    s.family = option.substr(0, colon);
+    if (colon != std::string::npos) s.style = option.substr(colon + 1);
+    while (!s.family.empty() && s.family.back() == ' ') s.family.pop_back();
+    if (s.family.empty()) throw Error(ExitCode::config, "font \"" + option + "\": name a family (FandolFang) or a font file");
+    return s;
+  }
   auto hash = option.rfind('#');
   std::string file = option.substr(0, hash);
   if (hash != std::string::npos) {
@@ -24,30 +270,41 @@ FontSpec FontSpec::parse(const std::string& option) {
     s.face = static_cast<unsigned>(std::stoul(face));
   }
   s.file = file;
+  if (s.file.is_relative()) s.file = (base / s.file).lexically_normal();
   return s;
 }
 
-std::string FontSpec::str() const { return file.string() + "#" + std::to_string(face); }
+std::string FontSpec::str() const {
+  if (!family.empty()) return style.empty() ? family : family + ":" + style;
+  return file.string() + "#" + std::to_string(face);
+}
 
-std::shared_ptr<const TrueTypeFace> load_face(const FontSpec& spec) {
+std::shared_ptr<const Face> load_face(const FontSpec& asked) {
   static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const TrueTypeFace>> faces;
+  static std::map<std::string, std::shared_ptr<const Face>> faces;
   std::lock_guard lock(mutex);
-  auto it = faces.find(spec.str());
+  auto it = faces.find(asked.str());
   if (it != faces.end()) return it->second;
+  const FontSpec spec = asked.family.empty() ? asked : resolve(asked);
   std::error_code ec;
   if (!fs::is_regular_file(spec.file, ec))
     throw Error(ExitCode::config, "font file not found: " + spec.file.string() +
                                       " (install the Debian font package, e.g. fonts-arphic-uming, or name another font file)");
-  std::ifstream in(spec.file, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  try {
-    auto face = std::make_shared<const TrueTypeFace>(extract_face(bytes, spec.face));
-    return faces.emplace(spec.str(), face).first->second;
-  } catch (const std::exception& e) {
-    throw Error(ExitCode::config, "font " + spec.str() + " cannot be embedded: " + e.what() +
-                                      " (PoDoFo 0.9 embeds TrueType outlines; CFF fonts such as Noto CJK cannot be used)");
+  hb_blob_t* blob = hb_blob_create_from_file_or_fail(spec.file.c_str());  // mapped, not read
+  if (!blob) throw Error(ExitCode::config, "font file cannot be read: " + spec.file.string());
+  const unsigned count = hb_face_count(blob);
+  if (count == 0 || spec.face >= count) {
+    hb_blob_destroy(blob);
+    throw Error(ExitCode::config, "font " + spec.file.string() + "#" + std::to_string(spec.face) + " cannot be embedded: " +
+                                      (count == 0 ? std::string("not an OpenType or TrueType font")
+                                                  : "the collection has " + std::to_string(count) + " faces, numbered from 0"));
   }
+  auto face = std::make_shared<const HbFace>(blob, spec.face, spec.file.string() + "#" + std::to_string(spec.face));
+  if (face->glyph(U'0') == 0 && face->advance_of(0) == 0) {
+    // hb maps anything it cannot parse to an empty face: say so rather than draw nothing.
+    throw Error(ExitCode::config, "font " + spec.str() + " cannot be embedded: it has no outlines HarfBuzz can read");
+  }
+  return faces.emplace(asked.str(), face).first->second;
 }
 
 }  // namespace pdf_output

@@ -1,27 +1,71 @@
-// Fonts for the PDF output. A face is read and indexed once per process
-// (a .ttc collection's face extracted); each document then embeds only a
-// subset of the glyphs it uses, built by our own subsetter, because PoDoFo
-// 0.9 would copy and deflate the whole 20 MB face for every document.
+// Fonts for the PDF output, through HarfBuzz: a face is mapped (mmap), never
+// copied or indexed — its cmap and metrics are looked up lazily — and each
+// document embeds a subset made by hb-subset, which handles TrueType and CFF
+// outlines and collections alike.
+//
+// Usage:
+//   FontSpec spec = FontSpec::parse("FandolFang", profile_dir);   // or "Noto Serif CJK SC:Bold",
+//                                                                // or "/path/uming.ttc#0"
+//   auto face = load_face(spec);          // throws Error(config) naming the package to install
+//   face->glyph(U'政'); face->advance(U'政');
+//   Subset s = face->subset({gid, …});   // s.bytes, s.cff, s.new_gid(gid)
 #pragma once
-#include "sfnt.hpp"
-
+#include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 namespace pdf_output {
 
-// A font option as written: "/usr/share/fonts/truetype/arphic/uming.ttc#0"
-// (file, and for a collection the face after '#').
+// A font option as written: a family known to fontconfig ("FandolFang",
+// "Noto Serif CJK SC:Bold" — family, then an optional style after ':'), or
+// a file ("/usr/share/fonts/truetype/arphic/uming.ttc#0": for a collection
+// the face after '#'; relative to the file that named it).
 struct FontSpec {
+  std::string family, style;  // a family, when not a file
   std::filesystem::path file;
   unsigned face = 0;
-  static FontSpec parse(const std::string& option);
+  static FontSpec parse(const std::string& option, const std::filesystem::path& base = {});
   std::string str() const;
 };
 
-// The indexed face for `spec`, read once per process (thread-safe). Throws
-// nianbao::Error(config) when the file is missing or cannot be embedded.
-std::shared_ptr<const TrueTypeFace> load_face(const FontSpec& spec);
+// A subset of a face: a standalone OpenType (CFF) or TrueType font holding
+// only the glyphs asked for (and those they are built from), renumbered.
+struct Subset {
+  std::string bytes;
+  bool cff = false;
+  std::map<std::uint32_t, std::uint32_t> gids;  // old → new
+  std::uint32_t new_gid(std::uint32_t old) const {
+    auto it = gids.find(old);
+    return it == gids.end() ? 0 : it->second;
+  }
+};
+
+class Face {
+ public:
+  virtual ~Face() = default;
+  // 0 when the face has no glyph for `c` (glyph 0 is .notdef).
+  virtual std::uint32_t glyph(char32_t c) const = 0;
+  // Advance width of glyph `gid` / of `c`, in em.
+  virtual double advance_of(std::uint32_t gid) const = 0;
+  double advance(char32_t c) const { return advance_of(glyph(c)); }
+  virtual Subset subset(const std::set<std::uint32_t>& gids) const = 0;
+
+  // For the font descriptor: in 1/1000 em.
+  struct Metrics {
+    int ascent = 880, descent = -120, cap_height = 700;
+    int bbox[4] = {0, -120, 1000, 880};
+  };
+  virtual const Metrics& metrics() const = 0;
+  virtual const std::string& postscript_name() const = 0;
+  virtual std::string where() const = 0;  // file#face, for messages
+};
+
+// The face for `spec`, opened once per process (thread-safe). Throws
+// nianbao::Error(config) when it is not installed (naming the Debian
+// package that has it), or cannot be read.
+std::shared_ptr<const Face> load_face(const FontSpec& spec);
 
 }  // namespace pdf_output

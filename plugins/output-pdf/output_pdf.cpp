@@ -29,69 +29,191 @@ namespace pd = PoDoFo;
 constexpr double kMm = 72.0 / 25.4;
 constexpr double kPageW = 595.276, kPageH = 841.890;  // A4 in points
 
+// A PDF integer. Not a bare static_cast: GCC takes a constant 0 for the
+// null PdfObject* of AddKey's other overload.
+pd::PdfObject integer(long v) { return pd::PdfObject(static_cast<pd::pdf_int64>(v)); }
+
 PoDoFo::PdfString pdf_text(const std::string& utf8) {
   return PoDoFo::PdfString(reinterpret_cast<const pd::pdf_utf8*>(utf8.c_str()));
 }
 
-// The fonts of one document: for each font file a subset of the glyphs the
-// document uses, embedded by PoDoFo from memory.
+// The page's content as PoDoFo's painter buffers it, with our own text
+// operators in between: the painter draws the rules and boxes, text is
+// shown by glyph number in fonts PoDoFo knows nothing of.
+class Canvas : public pd::PdfPainter {
+ public:
+  void raw(const std::string& ops) { m_pCanvas->Append(ops); }
+  void use_font(const std::string& name, const pd::PdfReference& ref) {
+    AddToPageResources(pd::PdfName("F" + name), ref, pd::PdfName("Font"));
+  }
+};
+
+// The fonts of one document: for each face, a subset of the glyphs the
+// document uses (hb-subset), embedded as a Type 0 font with Identity-H
+// encoding — glyph numbers of the subset as codes — and a ToUnicode map,
+// so that text can be searched and copied.
 class DocumentFonts {
  public:
-  explicit DocumentFonts(pd::PdfMemDocument& doc) : doc_(doc), lib_(doc.GetFontLibrary()) {}
+  struct Font {
+    std::shared_ptr<const pdf_output::Face> face;
+    std::map<std::uint32_t, char32_t> unicode{{0, U' '}};  // old gid → a character drawn with it
+    pdf_output::Subset subset;
+    std::string name;  // resource name, F<name>
+    pd::PdfObject* type0 = nullptr;
+  };
+
+  explicit DocumentFonts(pd::PdfMemDocument& doc) : doc_(doc) {}
   DocumentFonts(const DocumentFonts&) = delete;
   DocumentFonts& operator=(const DocumentFonts&) = delete;
 
-  // Registers a font file and the characters it will draw.
-  void want(const pdf_output::FontSpec& spec, char32_t c) { entry(spec).chars.insert(c); }
-  const pdf_output::TrueTypeFace& face(const pdf_output::FontSpec& spec) { return *entry(spec).face; }
+  // Registers a face and a character it will draw.
+  void want(const pdf_output::FontSpec& spec, char32_t c) {
+    Font& f = entry(spec);
+    f.unicode.try_emplace(f.face->glyph(c), c);
+  }
+  const pdf_output::Face& face(const pdf_output::FontSpec& spec) { return *entry(spec).face; }
+  Font* font(const pdf_output::FontSpec& spec) { return &entry(spec); }
 
-  // Builds the subsets; afterwards font() gives each file's PdfFont.
+  // Builds the subsets; afterwards a font's codes are known.
   void create() {
-    for (auto& [key, e] : entries_) {
-      std::string bytes = e.face->subset(e.chars);
-      pd::PdfRefCountedBuffer buffer(bytes.size());
-      std::copy(bytes.begin(), bytes.end(), buffer.GetBuffer());
-      std::string prefix(1, static_cast<char>('A' + owned_.size() % 26));
-      prefix += "AAAAA+";  // a subset's tag, unique within the document
-      auto* metrics = new pd::PdfFontMetricsFreetype(&lib_, buffer, false, prefix.c_str());
-      pd::PdfFont* f = pd::PdfFontFactory::CreateFontObject(metrics, pd::ePdfFont_Subsetting,
-                                                            new pd::PdfIdentityEncoding(0, 0xffff, true), &doc_.GetObjects());
-      if (!f) throw Error(ExitCode::config, "font " + key + " cannot be embedded");
-      owned_.emplace_back(f);
-      e.font = f;
+    for (auto& [key, f] : fonts_) {
+      std::set<std::uint32_t> gids;
+      for (const auto& [g, c] : f.unicode) gids.insert(g);
+      f.subset = f.face->subset(gids);
+      f.name = std::to_string(++count_);
+      f.type0 = doc_.GetObjects().CreateObject("Font");
     }
   }
-  pd::PdfFont* font(const pdf_output::FontSpec& spec) { return entry(spec).font; }
+
   void embed() {
-    for (auto& f : owned_) f->EmbedSubsetFont();
+    for (auto& [key, f] : fonts_) embed(f);
   }
 
  private:
-  struct Entry {
-    std::shared_ptr<const pdf_output::TrueTypeFace> face;
-    std::set<char32_t> chars{U' '};
-    pd::PdfFont* font = nullptr;
-  };
-  Entry& entry(const pdf_output::FontSpec& spec) {
-    auto [it, fresh] = entries_.try_emplace(spec.str());
+  Font& entry(const pdf_output::FontSpec& spec) {
+    auto [it, fresh] = fonts_.try_emplace(spec.str());
     if (fresh) it->second.face = pdf_output::load_face(spec);
     return it->second;
   }
+
+  // A subset's tag: six capitals from its glyphs, the same for the same subset.
+  static std::string tag(const Font& f) {
+    std::uint64_t h = 1469598103934665603ull;
+    auto mix = [&](std::uint64_t v) { h = (h ^ v) * 1099511628211ull; };
+    for (char ch : f.face->postscript_name()) mix(static_cast<unsigned char>(ch));
+    for (const auto& [g, c] : f.unicode) mix(g);
+    std::string t;
+    for (int i = 0; i < 6; ++i, h /= 26) t += static_cast<char>('A' + h % 26);
+    return t;
+  }
+
+  void embed(Font& f) {
+    auto& objects = doc_.GetObjects();
+    const auto& m = f.face->metrics();
+    const std::string base = tag(f) + "+" + f.face->postscript_name();
+
+    pd::PdfObject* file = objects.CreateObject();
+    file->GetStream()->Set(f.subset.bytes.data(), static_cast<pd::pdf_long>(f.subset.bytes.size()));
+    if (f.subset.cff) file->GetDictionary().AddKey("Subtype", pd::PdfName("OpenType"));
+    else file->GetDictionary().AddKey("Length1", integer(static_cast<long>(f.subset.bytes.size())));
+
+    pd::PdfObject* descriptor = objects.CreateObject("FontDescriptor");
+    auto& d = descriptor->GetDictionary();
+    d.AddKey("FontName", pd::PdfName(base));
+    d.AddKey("Flags", integer(4));  // symbolic: glyphs by number, not a standard encoding
+    pd::PdfArray bbox;
+    for (int v : m.bbox) bbox.push_back(static_cast<pd::pdf_int64>(v));
+    d.AddKey("FontBBox", bbox);
+    d.AddKey("ItalicAngle", integer(0));
+    d.AddKey("Ascent", integer(m.ascent));
+    d.AddKey("Descent", integer(m.descent));
+    d.AddKey("CapHeight", integer(m.cap_height));
+    d.AddKey("StemV", integer(80));
+    d.AddKey(f.subset.cff ? "FontFile3" : "FontFile2", file->Reference());
+
+    // Widths by code (the subset's glyph numbers), and what each code reads as.
+    std::map<std::uint32_t, std::pair<double, char32_t>> codes;
+    for (const auto& [g, c] : f.unicode) codes[f.subset.new_gid(g)] = {f.face->advance_of(g), c};
+    pd::PdfArray widths;
+    for (const auto& [code, wc] : codes) {
+      widths.push_back(static_cast<pd::pdf_int64>(code));
+      pd::PdfArray one;
+      one.push_back(static_cast<pd::pdf_int64>(std::lround(wc.first * 1000)));
+      widths.push_back(one);
+    }
+
+    pd::PdfObject* cid = objects.CreateObject("Font");
+    auto& c = cid->GetDictionary();
+    c.AddKey("Subtype", pd::PdfName(f.subset.cff ? "CIDFontType0" : "CIDFontType2"));
+    c.AddKey("BaseFont", pd::PdfName(base));
+    pd::PdfDictionary info;
+    info.AddKey("Registry", pd::PdfString("Adobe"));
+    info.AddKey("Ordering", pd::PdfString("Identity"));
+    info.AddKey("Supplement", integer(0));
+    c.AddKey("CIDSystemInfo", info);
+    c.AddKey("FontDescriptor", descriptor->Reference());
+    c.AddKey("DW", integer(1000));
+    c.AddKey("W", widths);
+    if (!f.subset.cff) c.AddKey("CIDToGIDMap", pd::PdfName("Identity"));
+
+    pd::PdfObject* to_unicode = objects.CreateObject();
+    std::string cmap = to_unicode_cmap(codes);
+    to_unicode->GetStream()->Set(cmap.data(), static_cast<pd::pdf_long>(cmap.size()));
+
+    auto& t = f.type0->GetDictionary();
+    t.AddKey("Subtype", pd::PdfName("Type0"));
+    t.AddKey("BaseFont", pd::PdfName(base));
+    t.AddKey("Encoding", pd::PdfName("Identity-H"));
+    pd::PdfArray descendants;
+    descendants.push_back(cid->Reference());
+    t.AddKey("DescendantFonts", descendants);
+    t.AddKey("ToUnicode", to_unicode->Reference());
+  }
+
+  static std::string to_unicode_cmap(const std::map<std::uint32_t, std::pair<double, char32_t>>& codes) {
+    std::string out =
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
+    char buf[64];
+    std::vector<std::string> lines;
+    for (const auto& [code, wc] : codes) {
+      char32_t u = wc.second;
+      if (u > 0xFFFF) {
+        unsigned v = static_cast<unsigned>(u) - 0x10000;
+        std::snprintf(buf, sizeof buf, "<%04X> <%04X%04X>\n", code, 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
+      } else {
+        std::snprintf(buf, sizeof buf, "<%04X> <%04X>\n", code, static_cast<unsigned>(u));
+      }
+      lines.emplace_back(buf);
+    }
+    for (std::size_t i = 0; i < lines.size(); i += 100) {
+      const std::size_t n = std::min<std::size_t>(100, lines.size() - i);
+      out += std::to_string(n) + " beginbfchar\n";
+      for (std::size_t k = i; k < i + n; ++k) out += lines[k];
+      out += "endbfchar\n";
+    }
+    out += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+    return out;
+  }
+
   pd::PdfMemDocument& doc_;
-  FT_Library lib_;  // PoDoFo's metrics keep a pointer to it
-  std::map<std::string, Entry> entries_;
-  std::vector<std::unique_ptr<pd::PdfFont>> owned_;
+  std::map<std::string, Font> fonts_;
+  int count_ = 0;
 };
 
 // One role's font and the fallbacks that cover what it lacks.
 class Face {
  public:
   Face(std::vector<pdf_output::FontSpec> specs, DocumentFonts& fonts, std::string name)
-      : specs_(std::move(specs)), fonts_(fonts), name_(std::move(name)) {}
+      : specs_(std::move(specs)), fonts_(fonts), name_(std::move(name)) {
+    const std::string& ps = fonts_.face(specs_.front()).postscript_name();
+    heavy_ = ps.find("Bold") != std::string::npos || ps.find("Heavy") != std::string::npos || ps.find("Black") != std::string::npos;
+  }
 
-  // The font file that draws `c` (primary first, then the fallbacks), or nullptr.
+  // The face that draws `c` (primary first, then the fallbacks), or nullptr.
   const pdf_output::FontSpec* spec_for(char32_t c) {
-    if (c > 0xFFFF) return nullptr;  // PoDoFo 0.9 has no glyphs outside the BMP
     for (const auto& s : specs_)
       if (fonts_.face(s).glyph(c)) return &s;
     return nullptr;
@@ -101,12 +223,14 @@ class Face {
     for (char32_t c : nianbao::to_u32(text))
       if (const auto* s = spec_for(c)) fonts_.want(*s, c);
   }
-  pd::PdfFont* font_for(char32_t c) {
+  DocumentFonts::Font* font_for(char32_t c) {
     auto it = choice_.find(c);
     if (it != choice_.end()) return it->second;
     const auto* s = spec_for(c);
     return choice_[c] = s ? fonts_.font(*s) : nullptr;
   }
+  // A bold or heavier face needs no stroke to look like 小标宋.
+  bool heavy() const { return heavy_; }
 
   // Width of `c` in em (1/size), from the font that draws it.
   double em(char32_t c, const std::string& where) {
@@ -128,27 +252,36 @@ class Face {
   }
 
   // Draws `s` from (x, y), switching to a fallback font for the characters
-  // the primary one lacks.
-  void draw(pd::PdfPainter& p, double x, double y, std::string_view s, double size, const std::string& where) {
+  // the primary one lacks; `render` is the text rendering mode (0 fill, 2
+  // fill and stroke).
+  void draw(Canvas& p, double x, double y, std::string_view s, double size, const std::string& where, int render = 0) {
     std::u32string u = nianbao::to_u32(s);
+    std::string ops;
+    char num[64];
     std::size_t i = 0;
     while (i < u.size()) {
-      if (u[i] == U'\u3000' || u[i] == U' ') {
+      // Indents and an ideographic space advance; a space is drawn, so
+      // that text extraction keeps the words apart.
+      if (u[i] == U'\u3000' || (u[i] == U' ' && !font_for(u[i]))) {
         x += em(u[i], where) * size;
         ++i;
         continue;
       }
-      pd::PdfFont* f = font_for(u[i]);
+      DocumentFonts::Font* f = font_for(u[i]);
       if (!f) missing(u[i], where);
+      p.use_font(f->name, f->type0->Reference());
+      std::snprintf(num, sizeof num, "BT /F%s %.2f Tf %d Tr %.3f %.3f Td <", f->name.c_str(), size, render, x, y);
+      ops += num;
       std::size_t j = i;
-      double w = 0;
-      while (j < u.size() && u[j] != U'\u3000' && font_for(u[j]) == f) w += em(u[j++], where) * size;
-      f->SetFontSize(static_cast<float>(size));
-      p.SetFont(f);
-      p.DrawText(x, y, pdf_text(nianbao::to_utf8(u.substr(i, j - i))));
-      x += w;
+      while (j < u.size() && u[j] != U'\u3000' && font_for(u[j]) == f) {
+        std::snprintf(num, sizeof num, "%04X", f->subset.new_gid(f->face->glyph(u[j])));
+        ops += num;
+        x += em(u[j++], where) * size;
+      }
+      ops += "> Tj ET\n";
       i = j;
     }
+    p.raw(ops);
   }
 
  private:
@@ -163,7 +296,8 @@ class Face {
   std::vector<pdf_output::FontSpec> specs_;
   DocumentFonts& fonts_;
   std::string name_;
-  std::unordered_map<char32_t, pd::PdfFont*> choice_;
+  std::unordered_map<char32_t, DocumentFonts::Font*> choice_;
+  bool heavy_ = false;
   std::unordered_map<char32_t, double> em_;
 };
 
@@ -187,9 +321,7 @@ std::vector<pdf_output::FontSpec> font_list(const nianbao::Options& o, const cha
     while (!one.empty() && one.front() == ' ') one.erase(one.begin());
     while (!one.empty() && one.back() == ' ') one.pop_back();
     if (!one.empty()) {
-      pdf_output::FontSpec spec = pdf_output::FontSpec::parse(one);
-      if (spec.file.is_relative()) spec.file = (base / spec.file).lexically_normal();
-      out.push_back(spec);
+      out.push_back(pdf_output::FontSpec::parse(one, base));
     }
     p = comma + 1;
   }
@@ -228,7 +360,7 @@ void check_options(const nianbao::Options& o) {
   const std::string& fmt = o.string("page_number_format");
   for (std::size_t i = fmt.find('{'); i != std::string::npos; i = fmt.find('{', i + 1))
     if (fmt.compare(i, 3, "{n}") != 0) fail("page_number_format", "the only field is {n}, the page number: \"" + fmt + "\"");
-  std::vector<std::shared_ptr<const pdf_output::TrueTypeFace>> fallbacks;
+  std::vector<std::shared_ptr<const pdf_output::Face>> fallbacks;
   for (const char* option : kFontOptions) {
     if (std::string(option) != "fallback_fonts" && font_list(o, option).size() != 1)
       fail(option, "names one font file (a .ttf, or a .ttc with #face); fallbacks go in fallback_fonts");
@@ -330,7 +462,7 @@ class Typesetter {
 
   void run(const nianbao::Document& doc) {
     new_page();
-    title(doc.title);
+    title(doc.title, doc.author);
     std::string section = "标题";
     int paragraph = 0;
     for (std::size_t i = 0; i < doc.blocks.size(); ++i) {
@@ -359,7 +491,7 @@ class Typesetter {
         if (st_.landscape_appendix) turn_landscape();
         new_page();
         line(*h1_, st_.left, a->label, st_.body_size, st_.pitch, a->label);
-        title(a->title);
+        title(a->title, "");
       }
     }
     finish_page();
@@ -412,21 +544,21 @@ class Typesetter {
     if (y_ - h < bottom_y() - 0.01) new_page();
   }
 
-  void line(Face& face, double x, const std::string& s, double size, double pitch, const std::string& where) {
+  void line(Face& face, double x, const std::string& s, double size, double pitch, const std::string& where, int render = 0) {
     need(pitch);
-    face.draw(painter_, x, y_ - pitch / 2 - size * 0.35, s, size, where);
+    face.draw(painter_, x, y_ - pitch / 2 - size * 0.35, s, size, where, render);
     y_ -= pitch;
   }
 
-  void title(const std::string& text) {
+  // Centred; a long title breaks after the agency's name (`lead`) or between words.
+  void title(const std::string& text, const std::string& lead) {
     double size = st_.title_size, pitch = std::max(st_.pitch, size * 1.5);
     auto measure = [&](std::string_view s) { return title_->width(s, size, "标题"); };
     // 小标宋 is heavy: without a bold face, fill and stroke the outline thinly.
-    painter_.SetTextRenderingMode(pd::ePdfTextRenderingMode_FillAndStroke);
-    painter_.SetStrokeWidth(size * 0.025);
-    for (const auto& l : nianbao::balanced_wrap(text, st_.width, measure))
-      line(*title_, st_.left + (st_.width - measure(l)) / 2, l, size, pitch, "标题");
-    painter_.SetTextRenderingMode(pd::ePdfTextRenderingMode_Fill);
+    const int render = title_->heavy() ? 0 : 2;
+    if (render) painter_.SetStrokeWidth(size * 0.025);
+    for (const auto& l : nianbao::title_lines(text, lead, st_.width, measure))
+      line(*title_, st_.left + (st_.width - measure(l)) / 2, l, size, pitch, "标题", render);
     y_ -= st_.pitch;  // a blank line below the title
   }
 
@@ -653,7 +785,7 @@ class Typesetter {
   double page_h_ = kPageH;
   std::map<const nianbao::Table*, TableGeom> geoms_;
   std::unique_ptr<Face> title_, body_, h1_, h2_, table_;
-  pd::PdfPainter painter_;
+  Canvas painter_;
   pd::PdfPage* page_ = nullptr;
   int page_no_ = 0;
   double y_ = 0;
@@ -669,6 +801,7 @@ class PdfOutput : public nianbao::OutputPlugin {
   void write(const nianbao::OutputRequest& rq, nianbao::OutputFiles& files) override {
     try {
       pd::PdfMemDocument doc;
+      doc.SetPdfVersion(pd::ePdfVersion_1_7);  // FontFile3 /OpenType (the CFF faces) is PDF 1.6
       DocumentFonts fonts(doc);
       Typesetter typesetter(rq.options, doc, fonts);
       typesetter.collect(rq.doc);
@@ -676,7 +809,9 @@ class PdfOutput : public nianbao::OutputPlugin {
       typesetter.run(rq.doc);
       fonts.embed();
       pd::PdfDictionary& info = doc.GetInfo()->GetObject()->GetDictionary();
-      doc.GetInfo()->SetTitle(pdf_text(rq.doc.title));
+      std::string one_line = rq.doc.title;
+      std::erase(one_line, '\n');
+      doc.GetInfo()->SetTitle(pdf_text(one_line));
       doc.GetInfo()->SetAuthor(pdf_text(rq.doc.author));
       doc.GetInfo()->SetCreator(pdf_text("nianbao " NIANBAO_VERSION));
       pd::PdfString date;
@@ -696,15 +831,15 @@ class PdfOutput : public nianbao::OutputPlugin {
   }
 };
 
-#define UMING "/usr/share/fonts/truetype/arphic/uming.ttc#0"
+// GB/T 9704's faces, free: Fandol (texlive-lang-chinese) and Noto CJK (fonts-noto-cjk).
 const nianbao_option_spec kOptions[] = {
-    {"body_font", "string", UMING, nullptr, "body text (仿宋 in GB/T 9704): a .ttf, or a .ttc with #face"},
-    {"title_font", "string", UMING, nullptr, "the title (小标宋)"},
-    {"heading1_font", "string", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc#0", nullptr, "level-1 headings 一、 (黑体)"},
-    {"heading2_font", "string", "/usr/share/fonts/truetype/arphic/ukai.ttc#0", nullptr, "level-2 headings （一） and run-in leads (楷体)"},
-    {"table_font", "string", UMING, nullptr, "tables"},
-    {"fallback_fonts", "string", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc#0", nullptr,
-     "comma-separated fonts for characters the others lack"},
+    {"body_font", "string", "FandolFang", nullptr,
+     "body text (仿宋 in GB/T 9704): a family (FandolFang, Noto Serif CJK SC:Bold) or a file (.ttf, .otf, .ttc#face)"},
+    {"title_font", "string", "Noto Serif CJK SC:Bold", nullptr, "the title (小标宋)"},
+    {"heading1_font", "string", "FandolHei", nullptr, "level-1 headings 一、 (黑体)"},
+    {"heading2_font", "string", "FandolKai", nullptr, "level-2 headings （一） and run-in leads (楷体)"},
+    {"table_font", "string", "FandolSong", nullptr, "tables (宋体)"},
+    {"fallback_fonts", "string", "Noto Serif CJK SC", nullptr, "comma-separated fonts for characters the others lack"},
     {"title_size", "number", "22", nullptr, "title size in pt (2号)"},
     {"body_size", "number", "16", nullptr, "body and heading size in pt (3号)"},
     {"line_pitch", "number", "28.9", nullptr, "baseline distance in pt (22 lines a page)"},

@@ -194,7 +194,7 @@ TEST_F(Profiles, AFontThatCannotBeEmbeddedIsAConfigurationError) {
   use_profile("pdf:\n  title_font: not-a-font.ttf\n");
   Outcome r = run("build manifest.yaml");
   EXPECT_EQ(r.rc, 78);
-  EXPECT_NE(r.err.find("county.yaml:2:15: pdf option title_font: font not-a-font.ttf#0 cannot be embedded: not a TrueType font file"), std::string::npos)
+  EXPECT_NE(r.err.find("county.yaml:2:15: pdf option title_font: font not-a-font.ttf#0 cannot be embedded: not an OpenType or TrueType font"), std::string::npos)
       << r.err;
   EXPECT_TRUE(out_files().empty());
 }
