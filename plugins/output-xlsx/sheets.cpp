@@ -1,5 +1,7 @@
 #include "sheets.hpp"
 
+#include <unistd.h>
+
 #include <nianbao/compose.hpp>
 #include <nianbao/text.hpp>
 
@@ -38,6 +40,11 @@ Workbook::Workbook(const std::filesystem::path& path, const std::string& title, 
     : title_(title), author_(author) {
   lxw_workbook_options opts{};
   opts.constant_memory = LXW_FALSE;  // cells are written out of row order
+  // libxlsxwriter stages each part of the package in a temporary file (13 a
+  // workbook); in RAM-backed /dev/shm they cost no disk. They are unlinked
+  // as soon as they are made, so a killed worker leaves none behind.
+  static const std::string tmpdir = ::access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "";
+  if (!tmpdir.empty()) opts.tmpdir = const_cast<char*>(tmpdir.c_str());
   wb_ = workbook_new_opt(path.c_str(), &opts);
   if (!wb_) throw Error(ExitCode::cant_create, "cannot create the workbook", {path.filename().string()});
   props_.title = title_.data();
