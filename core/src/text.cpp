@@ -124,28 +124,36 @@ std::vector<std::string> wrap_lines(std::string_view text, double width,
     return i;
   };
 
-  int32_t start = 0, last_fit = -1;
+  // Linear: widths add up (no kerning across a break), so a line's width is
+  // the width of its segments so far, each measured once, plus the next one.
+  int32_t start = 0, last_fit = -1, prev = 0;  // [start, prev) measured: `done` wide
+  double done = 0;
+  auto restart = [&](int32_t at) {
+    start = prev = at;
+    done = 0;
+    last_fit = -1;
+  };
   for (int32_t b = bi->next(); b != icu::BreakIterator::DONE;) {
     bool hard = bi->getRuleStatus() >= UBRK_LINE_HARD && b < u.length();
     int32_t end = trimmed_end(start, b);
-    if (end == start || measure(utf8_of(u, start, end)) <= width) {
+    double w = end <= start ? 0 : end >= prev ? done + measure(utf8_of(u, prev, end)) : measure(utf8_of(u, start, end));
+    if (end == start || w <= width) {
       last_fit = b;
+      done += measure(utf8_of(u, prev, b));
+      prev = b;
       if (hard) {
         emit(start, b);
-        start = b;
-        last_fit = -1;
+        restart(b);
       }
       b = bi->next();
       continue;
     }
     if (last_fit > start) {
       emit(start, last_fit);
-      start = last_fit;
-      last_fit = -1;
+      restart(last_fit);
       continue;  // measure the same break again from the new start
     }
-    start = emit_forced(start, end);
-    last_fit = -1;
+    restart(emit_forced(start, end));
   }
   if (start < u.length() || lines.empty()) {
     int32_t end = trimmed_end(start, u.length());
