@@ -202,6 +202,9 @@ class HbFace final : public Face {
   Subset subset(const std::set<std::uint32_t>& gids) const override {
     hb_subset_input_t* input = hb_subset_input_create_or_fail();
     if (!input) throw std::bad_alloc();
+    // No layout closure: the glyphs drawn are all there is (ligatures or
+    // vertical forms a layout table could reach are never shown).
+    hb_set_clear(hb_subset_input_set(input, HB_SUBSET_SETS_LAYOUT_FEATURE_TAG));
     hb_set_t* glyphs = hb_subset_input_glyph_set(input);
     hb_set_add(glyphs, 0);
     for (auto g : gids) hb_set_add(glyphs, g);

@@ -95,6 +95,7 @@ class DocumentFonts {
   // Builds the subsets; afterwards a font's codes are known.
   void create() {
     for (auto& [key, f] : fonts_) {
+      if (f.unicode.size() < 2) continue;  // a fallback this document never draws with: not embedded
       std::set<std::uint32_t> gids;
       for (const auto& [g, c] : f.unicode) gids.insert(g);
       f.subset = f.face->subset(gids);
@@ -104,7 +105,8 @@ class DocumentFonts {
   }
 
   void embed() {
-    for (auto& [key, f] : fonts_) embed(f);
+    for (auto& [key, f] : fonts_)
+      if (f.type0) embed(f);
   }
 
  private:
