@@ -18,6 +18,7 @@
 #include <ctime>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <unordered_map>
 
@@ -34,9 +35,9 @@ constexpr double kPageW = 595.276, kPageH = 841.890;  // A4 in points
 // null PdfObject* of AddKey's other overload.
 pd::PdfObject integer(long v) { return pd::PdfObject(static_cast<pd::pdf_int64>(v)); }
 
-// A stream's data, deflated by libdeflate (level 6: what zlib's default gives,
-// at under half zlib's time on font programs) and stored as FlateDecode.
-void set_deflated(pd::PdfObject* obj, const std::string& data) {
+// Data deflated by libdeflate (level 6: what zlib's default gives, at about
+// half zlib's time on font programs), as a FlateDecode stream holds it.
+std::string deflated(const std::string& data) {
   struct Compressor {
     libdeflate_compressor* c = libdeflate_alloc_compressor(6);
     ~Compressor() { libdeflate_free_compressor(c); }
@@ -46,9 +47,48 @@ void set_deflated(pd::PdfObject* obj, const std::string& data) {
   std::string out(libdeflate_zlib_compress_bound(z.c, data.size()), '\0');
   const std::size_t n = libdeflate_zlib_compress(z.c, data.data(), data.size(), out.data(), out.size());
   if (n == 0) throw Error(ExitCode::software, "PDF: a stream could not be compressed");
-  pd::PdfMemoryInputStream in(out.data(), static_cast<pd::pdf_long>(n));
-  obj->GetStream()->SetRawData(&in, static_cast<pd::pdf_long>(n));
+  out.resize(n);
+  return out;
+}
+
+void set_deflated_stream(pd::PdfObject* obj, const std::string& compressed) {
+  pd::PdfMemoryInputStream in(compressed.data(), static_cast<pd::pdf_long>(compressed.size()));
+  obj->GetStream()->SetRawData(&in, static_cast<pd::pdf_long>(compressed.size()));
   obj->GetDictionary().AddKey("Filter", pd::PdfName("FlateDecode"));
+}
+
+// A face's subset and its deflated font program, kept by the worker for the
+// next report that draws the same glyphs: a county's reports share their
+// table labels and headings, so the table and heading faces are subset and
+// compressed once per worker, and every PDF gets the same bytes for them.
+struct Embedding {
+  pdf_output::Subset subset;
+  std::string program;  // subset.bytes, deflated
+};
+
+std::shared_ptr<const Embedding> embedding(const pdf_output::Face& face, const std::set<std::uint32_t>& gids) {
+  struct Kept {
+    std::shared_ptr<const Embedding> embedding;
+    bool reused = false;
+  };
+  static std::mutex mutex;
+  static std::map<std::pair<const pdf_output::Face*, std::set<std::uint32_t>>, Kept> kept;
+  std::lock_guard lock(mutex);
+  auto key = std::make_pair(&face, gids);
+  auto it = kept.find(key);
+  if (it != kept.end()) {
+    it->second.reused = true;
+    return it->second.embedding;
+  }
+  auto e = std::make_shared<Embedding>();
+  e->subset = face.subset(gids);
+  e->program = deflated(e->subset.bytes);
+  // Bounded: a body face's subsets differ from report to report and go; the
+  // shared ones stay.
+  if (kept.size() >= 16) std::erase_if(kept, [](const auto& k) { return !k.second.reused; });
+  if (kept.size() >= 16) kept.clear();
+  kept.emplace(std::move(key), Kept{e, false});
+  return e;
 }
 
 PoDoFo::PdfString pdf_text(const std::string& utf8) {
@@ -75,7 +115,7 @@ class DocumentFonts {
   struct Font {
     std::shared_ptr<const pdf_output::Face> face;
     std::map<std::uint32_t, char32_t> unicode{{0, U' '}};  // old gid → a character drawn with it
-    pdf_output::Subset subset;
+    std::shared_ptr<const Embedding> embedded;
     std::string name;  // resource name, F<name>
     pd::PdfObject* type0 = nullptr;
   };
@@ -98,7 +138,7 @@ class DocumentFonts {
       if (f.unicode.size() < 2) continue;  // a fallback this document never draws with: not embedded
       std::set<std::uint32_t> gids;
       for (const auto& [g, c] : f.unicode) gids.insert(g);
-      f.subset = f.face->subset(gids);
+      f.embedded = embedding(*f.face, gids);
       f.name = std::to_string(++count_);
       f.type0 = doc_.GetObjects().CreateObject("Font");
     }
@@ -133,9 +173,10 @@ class DocumentFonts {
     const std::string base = tag(f) + "+" + f.face->postscript_name();
 
     pd::PdfObject* file = objects.CreateObject();
-    set_deflated(file, f.subset.bytes);
-    if (f.subset.cff) file->GetDictionary().AddKey("Subtype", pd::PdfName("OpenType"));
-    else file->GetDictionary().AddKey("Length1", integer(static_cast<long>(f.subset.bytes.size())));
+    const pdf_output::Subset& subset = f.embedded->subset;
+    set_deflated_stream(file, f.embedded->program);
+    if (subset.cff) file->GetDictionary().AddKey("Subtype", pd::PdfName("OpenType"));
+    else file->GetDictionary().AddKey("Length1", integer(static_cast<long>(subset.bytes.size())));
 
     pd::PdfObject* descriptor = objects.CreateObject("FontDescriptor");
     auto& d = descriptor->GetDictionary();
@@ -149,11 +190,11 @@ class DocumentFonts {
     d.AddKey("Descent", integer(m.descent));
     d.AddKey("CapHeight", integer(m.cap_height));
     d.AddKey("StemV", integer(80));
-    d.AddKey(f.subset.cff ? "FontFile3" : "FontFile2", file->Reference());
+    d.AddKey(subset.cff ? "FontFile3" : "FontFile2", file->Reference());
 
     // Widths by code (the subset's glyph numbers), and what each code reads as.
     std::map<std::uint32_t, std::pair<double, char32_t>> codes;
-    for (const auto& [g, c] : f.unicode) codes[f.subset.new_gid(g)] = {f.face->advance_of(g), c};
+    for (const auto& [g, c] : f.unicode) codes[subset.new_gid(g)] = {f.face->advance_of(g), c};
     pd::PdfArray widths;
     for (const auto& [code, wc] : codes) {
       widths.push_back(static_cast<pd::pdf_int64>(code));
@@ -164,7 +205,7 @@ class DocumentFonts {
 
     pd::PdfObject* cid = objects.CreateObject("Font");
     auto& c = cid->GetDictionary();
-    c.AddKey("Subtype", pd::PdfName(f.subset.cff ? "CIDFontType0" : "CIDFontType2"));
+    c.AddKey("Subtype", pd::PdfName(subset.cff ? "CIDFontType0" : "CIDFontType2"));
     c.AddKey("BaseFont", pd::PdfName(base));
     pd::PdfDictionary info;
     info.AddKey("Registry", pd::PdfString("Adobe"));
@@ -174,10 +215,10 @@ class DocumentFonts {
     c.AddKey("FontDescriptor", descriptor->Reference());
     c.AddKey("DW", integer(1000));
     c.AddKey("W", widths);
-    if (!f.subset.cff) c.AddKey("CIDToGIDMap", pd::PdfName("Identity"));
+    if (!subset.cff) c.AddKey("CIDToGIDMap", pd::PdfName("Identity"));
 
     pd::PdfObject* to_unicode = objects.CreateObject();
-    set_deflated(to_unicode, to_unicode_cmap(codes));
+    set_deflated_stream(to_unicode, deflated(to_unicode_cmap(codes)));
 
     auto& t = f.type0->GetDictionary();
     t.AddKey("Subtype", pd::PdfName("Type0"));
@@ -293,7 +334,7 @@ class Face {
       ops += num;
       std::size_t j = i;
       while (j < u.size() && u[j] != U'\u3000' && font_for(u[j]) == f) {
-        std::snprintf(num, sizeof num, "%04X", f->subset.new_gid(f->face->glyph(u[j])));
+        std::snprintf(num, sizeof num, "%04X", f->embedded->subset.new_gid(f->face->glyph(u[j])));
         ops += num;
         x += em(u[j++], where) * size;
       }
