@@ -382,6 +382,24 @@ std::string rezip(const Parts& parts, const std::string& bytes) {
 // inside its parser. Expat (with its own guard against entity expansion)
 // reads every XML part first, so a damaged file is said to be damaged, with
 // the part and position, before liborcus sees it.
+// What expat found, as the clerk's office reads it.
+const char* xml_fault(XML_Error e) {
+  switch (e) {
+    case XML_ERROR_BAD_CHAR_REF: return "有无效的字符引用";
+    case XML_ERROR_INVALID_TOKEN:
+    case XML_ERROR_PARTIAL_CHAR: return "有不合 XML 规则的字符";
+    case XML_ERROR_UNCLOSED_TOKEN:
+    case XML_ERROR_NO_ELEMENTS:
+    case XML_ERROR_UNCLOSED_CDATA_SECTION: return "内容不完整（文件可能被截断）";
+    case XML_ERROR_TAG_MISMATCH: return "标记不配对";
+    case XML_ERROR_DUPLICATE_ATTRIBUTE: return "有重复的属性";
+    case XML_ERROR_UNDEFINED_ENTITY: return "有未定义的实体";
+    case XML_ERROR_RECURSIVE_ENTITY_REF:
+    case XML_ERROR_AMPLIFICATION_LIMIT_BREACH: return "实体引用循环或展开过大";
+    default: return "XML 格式错误";
+  }
+}
+
 void check_well_formed(const Parts& parts, const std::string& display) {
   for (const auto& [name, data] : parts) {
     const bool xml = name.ends_with(".xml") || name.ends_with(".rels");
@@ -392,9 +410,8 @@ void check_well_formed(const Parts& parts, const std::string& display) {
     const auto line = XML_GetCurrentLineNumber(parser.get());
     const auto column = XML_GetCurrentColumnNumber(parser.get()) + 1;
     throw Error(ExitCode::data,
-                "工作簿已损坏（" + name + " 第 " + std::to_string(line) + " 行第 " + std::to_string(column) +
-                    " 列：" + XML_ErrorString(XML_GetErrorCode(parser.get())) +
-                    "）：请用 Excel、WPS 或 LibreOffice 打开后另存为 .xlsx",
+                "工作簿已损坏（" + name + " 第 " + std::to_string(line) + " 行第 " + std::to_string(column) + " 列" +
+                    xml_fault(XML_GetErrorCode(parser.get())) + "）：请用 Excel、WPS 或 LibreOffice 打开后另存为 .xlsx",
                 {display});
   }
 }

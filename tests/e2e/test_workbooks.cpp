@@ -145,8 +145,22 @@ TEST_F(Workbooks, ADamagedWorkbookIsSaidToBeDamaged) {
   manifest_of("damaged.xlsx", "out-damaged");
   Outcome r = run("build manifest.yaml");
   EXPECT_EQ(r.rc, 65) << r.err;
-  EXPECT_NE(r.err.find("damaged.xlsx: 工作簿已损坏"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("damaged.xlsx: 工作簿已损坏（xl/worksheets/sheet1.xml 第 "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(" 列有无效的字符引用）：请用 Excel、WPS 或 LibreOffice 打开后另存为 .xlsx"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir / "out-damaged" / (kTitle + ".txt")));
+  // A sheet cut short in the middle, which liborcus would abort on too.
+  python("import zipfile\n"
+         "src = zipfile.ZipFile('filled.xlsx')\n"
+         "out = zipfile.ZipFile('damaged.xlsx', 'w')\n"
+         "for item in src.infolist():\n"
+         "    data = src.read(item.filename)\n"
+         "    if item.filename == 'xl/worksheets/sheet2.xml': data = data[:data.rfind(b'<c ') + 6]\n"
+         "    out.writestr(item, data)\n"
+         "out.close()\n");
+  r = run("build manifest.yaml");
+  EXPECT_EQ(r.rc, 65) << r.err;
+  EXPECT_NE(r.err.find("damaged.xlsx: 工作簿已损坏（xl/worksheets/sheet2.xml 第 "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(" 列内容不完整（文件可能被截断）"), std::string::npos) << r.err;
 }
 
 TEST_F(Workbooks, TheTemplateLeavesOnlyInputsOpenAndValidatesThem) {
