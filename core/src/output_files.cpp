@@ -298,6 +298,23 @@ void write_file_atomically(const fs::path& target, std::string_view bytes, bool 
 
 void write_file_atomically(const fs::path& target, const std::function<void(const std::function<void(std::string_view)>&)>& produce,
                            bool durable) {
+  // A device or a pipe the operator named (--summary /dev/null, /dev/stdout,
+  // a FIFO) is written into, never replaced: a rename over it would swap
+  // the machine's /dev/null for a file.
+  struct stat st {};
+  if (::stat(target.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) fail(EISDIR, "cannot write", target);
+    int fd = ::open(target.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) fail(errno, "cannot write", target);
+    try {
+      produce([&](std::string_view bytes) { write_all(fd, bytes, target); });
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+    if (::close(fd) != 0 && errno != EINTR) fail(errno, "cannot write", target);
+    return;
+  }
   std::string tmpl = (target.parent_path() / (kTempPrefix + "XXXXXX")).string();
   int fd = ::mkostemp(tmpl.data(), O_CLOEXEC);  // O_EXCL: never through a planted link
   if (fd < 0) fail(errno, "cannot write", target);

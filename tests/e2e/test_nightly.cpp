@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include <signal.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -115,6 +117,20 @@ TEST_F(Nightly, NoChangeSkipsAndEachChangeRebuildsExactlyWhatItAffects) {
   s = summary("");
   ::unsetenv("SOURCE_DATE_EPOCH");
   EXPECT_EQ(s["totals"]["ok"], 4);
+}
+
+TEST_F(Nightly, ASummaryIntoADeviceIsWrittenIntoItNeverReplacesIt) {
+  // `--summary /dev/null`, as an operator writes it in a crontab: here a
+  // null device of the test's own (mknod needs root; CI runs as root), so
+  // that a regression cannot take the machine's /dev/null with it.
+  const fs::path device = dir / "null";
+  if (::mknod(device.c_str(), S_IFCHR | 0666, makedev(1, 3)) != 0) GTEST_SKIP() << "mknod needs root";
+  Outcome r = run("build manifest.yaml --summary null");
+  EXPECT_EQ(r.rc, 0) << r.err;
+  struct stat st {};
+  ASSERT_EQ(::stat(device.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode)) << "the device was replaced by a file";
+  EXPECT_FALSE(fs::exists(dir / "out" / "null"));
 }
 
 TEST_F(Nightly, TwoReportsWritingOneFileAreRefusedAlikeForAnyNumberOfJobs) {

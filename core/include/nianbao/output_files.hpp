@@ -110,6 +110,8 @@ NIANBAO_API void create_parent_folders(const std::filesystem::path& file);
 // (.nianbao-tmp-XXXXXX, locked while written), then renamed; every step
 // checked (Error 73/74 with the reason). `durable`: synced to disk, file and
 // folder, before the call returns (not needed for what can be rebuilt).
+// A target that is a device or a pipe (/dev/null, /dev/stdout, a FIFO) is
+// written into directly, never replaced.
 NIANBAO_API void write_file_atomically(const std::filesystem::path& target, std::string_view bytes, bool durable = true);
 // The same for content made piece by piece: `produce` calls its argument
 // with each piece, in order (a summary of any size, never whole in memory).
