@@ -1,5 +1,7 @@
 #include <nianbao/input_file.hpp>
 
+#include "read_pieces.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,23 +30,13 @@ std::string read_input_file(const std::filesystem::path& path, const std::string
   // Read to the end, not to the size fstat saw: a file that grows meanwhile is bounded too.
   std::string bytes;
   bytes.reserve(static_cast<std::size_t>(st.st_size));
-  char buf[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      throw Error(ExitCode::io, std::string("读取失败：") + std::strerror(err), {display});
-    }
-    if (n == 0) break;
-    bytes.append(buf, static_cast<std::size_t>(n));
-    if (bytes.size() > max_bytes) {
-      ::close(fd);
-      throw Error(too_large_code, too_large, {display});
-    }
-  }
+  const int err = detail::read_pieces(fd, [&](std::string_view piece) {
+    bytes.append(piece);
+    return bytes.size() <= max_bytes;
+  });
   ::close(fd);
+  if (err != 0) throw Error(ExitCode::io, std::string("读取失败：") + std::strerror(err), {display});
+  if (bytes.size() > max_bytes) throw Error(too_large_code, too_large, {display});
   return bytes;
 }
 

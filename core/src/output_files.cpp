@@ -3,6 +3,8 @@
 #include <nianbao/hash.hpp>
 #include <nianbao/manifest.hpp>
 
+#include "read_pieces.hpp"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -192,21 +194,14 @@ std::vector<StagedFile> StagedFiles::seal() {
       fail(err, "cannot write " + name, target);
     }
     Sha256 h;
-    char buf[1 << 16];
     std::uintmax_t bytes = 0;
-    for (;;) {
-      ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        int err = errno;
-        ::close(fd);
-        fail(err, "cannot read back " + name, target);
-      }
-      if (n == 0) break;
-      h.add_raw(std::string_view(buf, static_cast<std::size_t>(n)));
-      bytes += static_cast<std::uintmax_t>(n);
-    }
+    const int err = detail::read_pieces(fd, [&](std::string_view piece) {
+      h.add_raw(piece);
+      bytes += piece.size();
+      return true;
+    });
     ::close(fd);
+    if (err != 0) fail(err, "cannot read back " + name, target);
     out.push_back(StagedFile{staged, target, h.hex(), bytes});
   }
   return out;
