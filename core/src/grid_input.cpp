@@ -363,34 +363,8 @@ class RosterReader {
       return;  // a column whose name was already reported
     }
     const std::string& name = names_[j];
-    if (name == "agency") {
-      r.agency = value;
-      r.agency_source = at;
-    } else if (name == "year") {
-      r.year_source = at;
-      r.year = form_.parse_year(value, at);
-    } else if (name == "kind") {
-      r.kind_source = at;
-      r.kind = form_.parse_kind(value, at);
-    } else if (name == "region") {
-      r.region = value;
-      r.region_source = at;
-    } else if (name == "preface") {
-      if (!value.empty()) r.preface = text_or_file(value, at);
-    } else if (name == "signature.name" || name == "signature.date") {
-      if (value.empty()) return;
-      if (!sig) sig = Signature{"", "", at};
-      (name == "signature.name" ? sig->name : sig->date) = value;
-      int y, m, d;
-      if (name == "signature.date" && !parse_iso_date(value, y, m, d))
-        throw Error(ExitCode::data, "落款日期应写作 2024-01-20，实为 " + quote_value(value), at);
-    } else if (name.rfind("text.", 0) == 0) {
-      if (!value.empty()) r.texts[name.substr(5)] = text_or_file(value, at);
-    } else if (name.rfind("contact.", 0) == 0) {
-      if (!value.empty()) r.contact[name.substr(8)] = Text{value, at};
-    } else {
+    if (!set_report_field(form_, r, sig, name, value, at, [&](const std::string& v, const SourceLoc& where) { return text_or_file(v, where); }))
       r.set_cell(name, form_.parse_cell(name, value, at));
-    }
   }
 
   // A cell naming a .txt file (relative to the roster) holds that file's text;
@@ -411,6 +385,39 @@ class RosterReader {
 };
 
 }  // namespace
+
+bool set_report_field(const Form& form, Report& r, std::optional<Signature>& sig, const std::string& key, const std::string& value,
+                      const SourceLoc& at, const std::function<Text(const std::string& value, const SourceLoc& at)>& text) {
+  if (key == "agency") {
+    r.agency = value;
+    r.agency_source = at;
+  } else if (key == "year") {
+    r.year_source = at;
+    r.year = form.parse_year(value, at);
+  } else if (key == "kind") {
+    r.kind_source = at;
+    r.kind = form.parse_kind(value, at);
+  } else if (key == "region") {
+    r.region = value;
+    r.region_source = at;
+  } else if (key == "preface") {
+    if (!value.empty()) r.preface = text(value, at);
+  } else if (key == "signature.name" || key == "signature.date") {
+    if (value.empty()) return true;
+    if (!sig) sig = Signature{"", "", at};
+    (key == "signature.name" ? sig->name : sig->date) = value;
+    int y, m, d;
+    if (key == "signature.date" && !parse_iso_date(value, y, m, d))
+      throw Error(ExitCode::data, "落款日期应写作 2024-01-20，实为 " + quote_value(value), at);
+  } else if (key.rfind("text.", 0) == 0) {
+    if (!value.empty()) r.texts[key.substr(5)] = text(value, at);
+  } else if (key.rfind("contact.", 0) == 0) {
+    if (!value.empty()) r.contact[key.substr(8)] = Text{value, at};
+  } else {
+    return false;
+  }
+  return true;
+}
 
 std::vector<Report> read_roster(const Form& form, const Grid& grid, InputFiles& files, const TextDecoder& decode) {
   return RosterReader(form, grid, files, decode).read();

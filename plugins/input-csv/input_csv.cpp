@@ -2,6 +2,7 @@
 // is one table in the official layout (or a simple grid by key); without it,
 // a roster with one agency per row.
 #include "csv_reader.hpp"
+#include "roster_text.hpp"
 
 #include <nianbao/grid_input.hpp>
 #include <nianbao/input_file.hpp>
@@ -62,16 +63,6 @@ nianbao::Grid grid_of(const CsvFile& file) {
   return g;
 }
 
-// A roster's text file: UTF-8 or GB18030, as the CSV itself may be.
-std::string decode_text(const nianbao::DataFile& f, const nianbao::SourceLoc&) {
-  try {
-    std::string detected;
-    return csv::decode(f.bytes, "auto", detected);
-  } catch (const csv::ParseError& e) {
-    throw Error(ExitCode::data, e.what(), {f.display_path, e.line, e.column});
-  }
-}
-
 class CsvInput : public nianbao::InputPlugin {
  public:
   std::vector<nianbao::Report> read(const nianbao::InputRequest& rq) override {
@@ -89,7 +80,7 @@ class CsvInput : public nianbao::InputPlugin {
     CsvFile file(rq.path, rq.display_path, rq.options.string("encoding"));
     nianbao::Grid grid = grid_of(file);
     if (t) return {nianbao::read_official_table(rq.form, *t, grid)};
-    return nianbao::read_roster(rq.form, grid, rq.files, decode_text);
+    return nianbao::read_roster(rq.form, grid, rq.files, csv::decode_roster_text);
   }
 };
 

@@ -9,6 +9,7 @@
 // Errors name the workbook, the sheet and the cell as Excel shows them:
 // 卢氏县2023.xlsx [三、收到和处理政府信息公开申请情况] D12.
 #include "csv_reader.hpp"
+#include "roster_text.hpp"
 #include "workbook.hpp"
 
 #include <nianbao/compose.hpp>
@@ -135,16 +136,6 @@ std::vector<Region> table_regions(const Sheet& sheet, const nianbao::Form& form)
   return out;
 }
 
-// A text file a roster names: UTF-8 or GB18030.
-std::string decode_text(const nianbao::DataFile& f, const nianbao::SourceLoc&) {
-  try {
-    std::string detected;
-    return csv::decode(f.bytes, "auto", detected);
-  } catch (const csv::ParseError& e) {
-    throw Error(ExitCode::data, e.what(), {f.display_path, e.line, e.column});
-  }
-}
-
 // An Excel date typed into 落款日期 is a day count: 45311 is 2024-01-20.
 std::string as_date(const std::string& text) {
   auto d = nianbao::Decimal::parse(text);
@@ -179,7 +170,7 @@ class XlsxInput : public nianbao::InputPlugin {
     for (const auto& sheet : wb.sheets) {
       if (!wanted(sheet)) continue;
       nianbao::Grid g = grid_of(sheet, rq.display_path);
-      if (is_roster(g, fields, form)) return nianbao::read_roster(form, g, rq.files, decode_text);
+      if (is_roster(g, fields, form)) return nianbao::read_roster(form, g, rq.files, csv::decode_roster_text);
     }
 
     // One agency: its cover, texts and tables, from whichever sheets hold them.
@@ -228,31 +219,8 @@ class XlsxInput : public nianbao::InputPlugin {
       nianbao::SourceLoc at{rq.display_path, row, next->first.second, nianbao::column_letters(next->first.second), sheet.name};
       if (value.empty()) continue;
       r.problems.attempt([&] {
-        if (key == "agency") {
-          r.agency = value;
-          r.agency_source = at;
-        } else if (key == "year") {
-          r.year_source = at;
-          r.year = form.parse_year(value, at);
-        } else if (key == "kind") {
-          r.kind_source = at;
-          r.kind = form.parse_kind(value, at);
-        } else if (key == "region") {
-          r.region = value;
-          r.region_source = at;
-        } else if (key == "preface") {
-          r.preface = nianbao::Text{value, at};
-        } else if (key == "signature.name" || key == "signature.date") {
-          if (!sig) sig = nianbao::Signature{"", "", at};
-          (key == "signature.name" ? sig->name : sig->date) = value;
-          int y, m, d;
-          if (key == "signature.date" && !nianbao::parse_iso_date(value, y, m, d))
-            throw Error(ExitCode::data, "落款日期应写作 2024-01-20，实为 " + nianbao::quote_value(value), at);
-        } else if (key.rfind("text.", 0) == 0) {
-          r.texts[key.substr(5)] = nianbao::Text{value, at};
-        } else if (key.rfind("contact.", 0) == 0) {
-          r.contact[key.substr(8)] = nianbao::Text{value, at};
-        }
+        nianbao::set_report_field(form, r, sig, key, value, at,
+                                  [](const std::string& v, const nianbao::SourceLoc& where) { return nianbao::Text{v, where}; });
       });
     }
     if (sig) {

@@ -18,6 +18,7 @@
 #include <nianbao/report.hpp>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,16 @@ using TextDecoder = std::function<std::string(const DataFile& file, const Source
 // agency per row. A row's problems stay with its agency; a problem with the
 // header is every row's.
 NIANBAO_API std::vector<Report> read_roster(const Form& form, const Grid& grid, InputFiles& files, const TextDecoder& decode);
+
+// Sets the report's own field `key` — agency, year, kind, region, preface,
+// signature.name/.date (gathered in `sig`: its two halves may come from two
+// cells), text.*, contact.* — from `value` written at `at`, as a roster or a
+// workbook's cover gives it; `text` makes a text field's value (a roster's
+// cell may name a .txt file). Returns false for a key that is no such field
+// (a table cell's). Throws nianbao::Error(data) for a value it cannot take.
+NIANBAO_API bool set_report_field(const Form& form, Report& r, std::optional<Signature>& sig, const std::string& key,
+                                  const std::string& value, const SourceLoc& at,
+                                  const std::function<Text(const std::string& value, const SourceLoc& at)>& text);
 
 // The roster column names in the users' language, in order: what a roster
 // workbook's header row says (`nianbao template --roster`).
