@@ -107,28 +107,45 @@ std::vector<Candidate> from_fontconfig(const std::string& family) {
 }
 
 // The same from the package folders fontconfig does not index: each face's
-// own name table (family and style, typographic names first).
+// own name table (family and style, typographic names first), read once per
+// process for all the families a profile names.
+struct PackageFace {
+  std::string family;
+  Candidate candidate;
+};
+
+const std::vector<PackageFace>& package_faces() {
+  static const std::vector<PackageFace> all = [] {
+    std::vector<PackageFace> out;
+    for (const char* dir : kPackageFontDirs) {
+      std::error_code ec;
+      for (const auto& e : fs::directory_iterator(dir, ec)) {
+        const auto ext = e.path().extension();
+        if (ext != ".otf" && ext != ".ttf" && ext != ".ttc") continue;
+        hb_blob_t* blob = hb_blob_create_from_file_or_fail(e.path().c_str());
+        if (!blob) continue;
+        for (unsigned i = 0, n = hb_face_count(blob); i < n; ++i) {
+          hb_face_t* face = hb_face_create(blob, i);
+          std::string fam = name_of(face, HB_OT_NAME_ID_TYPOGRAPHIC_FAMILY);
+          if (fam.empty()) fam = name_of(face, HB_OT_NAME_ID_FONT_FAMILY);
+          std::string style = name_of(face, HB_OT_NAME_ID_TYPOGRAPHIC_SUBFAMILY);
+          if (style.empty()) style = name_of(face, HB_OT_NAME_ID_FONT_SUBFAMILY);
+          const int weight = same(style, "Regular") ? 80 : same(style, "Bold") ? 200 : 100;
+          out.push_back({fam, Candidate{e.path(), i, {style}, weight}});
+          hb_face_destroy(face);
+        }
+        hb_blob_destroy(blob);
+      }
+    }
+    return out;
+  }();
+  return all;
+}
+
 std::vector<Candidate> from_package_dirs(const std::string& family) {
   std::vector<Candidate> out;
-  for (const char* dir : kPackageFontDirs) {
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(dir, ec)) {
-      const auto ext = e.path().extension();
-      if (ext != ".otf" && ext != ".ttf" && ext != ".ttc") continue;
-      hb_blob_t* blob = hb_blob_create_from_file_or_fail(e.path().c_str());
-      if (!blob) continue;
-      for (unsigned i = 0, n = hb_face_count(blob); i < n; ++i) {
-        hb_face_t* face = hb_face_create(blob, i);
-        std::string fam = name_of(face, HB_OT_NAME_ID_TYPOGRAPHIC_FAMILY);
-        if (fam.empty()) fam = name_of(face, HB_OT_NAME_ID_FONT_FAMILY);
-        std::string style = name_of(face, HB_OT_NAME_ID_TYPOGRAPHIC_SUBFAMILY);
-        if (style.empty()) style = name_of(face, HB_OT_NAME_ID_FONT_SUBFAMILY);
-        if (same(fam, family)) out.push_back({e.path(), i, {style}, same(style, "Regular") ? 80 : same(style, "Bold") ? 200 : 100});
-        hb_face_destroy(face);
-      }
-      hb_blob_destroy(blob);
-    }
-  }
+  for (const auto& f : package_faces())
+    if (same(f.family, family)) out.push_back(f.candidate);
   return out;
 }
 
