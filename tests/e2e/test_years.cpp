@@ -127,6 +127,20 @@ TEST_F(Years, AnEntryMayNameLastYearsInputsItself) {
   EXPECT_NE(said(r).find("是2023年的，不是2022年的"), std::string::npos) << said(r);
 }
 
+TEST_F(Years, LastYearsManifestReadsOnlyInsideItsOwnFolder) {
+  // Last year's manifest is allowed out of this year's folder; its inputs are
+  // not allowed out of its own: a planted ../ path is refused, never read.
+  fs::copy_file(dir / "2022/report.yaml", dir / "outside.yaml");
+  edit("outside.yaml", row("carry_forward", 1), row("carry_forward", 3));  // read, it would break R6
+  edit("2022/manifest.yaml", "path: report.yaml", "path: ../outside.yaml");
+  carry_over_in_2023();
+  Outcome r = run("check 2023/manifest.yaml");
+  EXPECT_EQ(r.rc, 0) << said(r);
+  EXPECT_NE(said(r).find("warning 上年 未做跨年度检查"), std::string::npos) << said(r);
+  EXPECT_NE(said(r).find("input outside.yaml is outside the manifest's folder 2022"), std::string::npos) << said(r);
+  EXPECT_EQ(said(r).find("error R6"), std::string::npos) << said(r);
+}
+
 TEST_F(Years, LastYearsJsonRecordIsThisYearsPrevious) {
   // Last year's build wrote the record; a county keeps it beside this year's data.
   edit("2022/manifest.yaml", "outputs: [text, xlsx, pdf]", "outputs: [text, json]");
