@@ -14,6 +14,7 @@
 #include <libdeflate.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <ctime>
 #include <map>
@@ -95,15 +96,57 @@ PoDoFo::PdfString pdf_text(const std::string& utf8) {
   return PoDoFo::PdfString(reinterpret_cast<const pd::pdf_utf8*>(utf8.c_str()));
 }
 
-// The page's content as PoDoFo's painter buffers it, with our own text
-// operators in between: the painter draws the rules and boxes, text is
-// shown by glyph number in fonts PoDoFo knows nothing of.
-class Canvas : public pd::PdfPainter {
- public:
-  void raw(const std::string& ops) { m_pCanvas->Append(ops); }
-  void use_font(const std::string& name, const pd::PdfReference& ref) {
-    AddToPageResources(pd::PdfName("F" + name), ref, pd::PdfName("Font"));
+// A number as a content stream writes it: fixed, at most `decimals` places,
+// trailing zeros dropped (to_chars: printf's float formatting was a tenth of
+// a PDF's time).
+void put_number(std::string& out, double v, int decimals) {
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
+  char* end = r.ptr;
+  if (std::find(buf, end, '.') != end) {
+    while (end[-1] == '0') --end;
+    if (end[-1] == '.') --end;
   }
+  if (end - buf == 2 && buf[0] == '-' && buf[1] == '0') buf[0] = '0', end = buf + 1;
+  out.append(buf, end);
+}
+
+// A page's content stream, written here rather than through PoDoFo's
+// painter: text by glyph number and the tables' rules, deflated by
+// libdeflate and given to the page as its /Contents when the page is done.
+class Canvas {
+ public:
+  void begin(pd::PdfPage* page) {
+    page_ = page;
+    ops_.clear();
+    fonts_.clear();
+  }
+  std::string& ops() { return ops_; }
+  void use_font(const std::string& name, const pd::PdfReference& ref) { fonts_.emplace("F" + name, ref); }
+  void rectangle(double x, double y, double w, double h) {
+    for (double v : {x, y, w, h}) {
+      put_number(ops_, v, 3);
+      ops_ += ' ';
+    }
+    ops_ += "re S\n";
+  }
+  void stroke_width(double w) {
+    put_number(ops_, w, 3);
+    ops_ += " w\n";
+  }
+  void finish() {
+    if (!page_) return;
+    set_deflated_stream(page_->GetContents(), deflated(ops_));
+    pd::PdfDictionary font;
+    for (const auto& [name, ref] : fonts_) font.AddKey(pd::PdfName(name), ref);
+    page_->GetResources()->GetDictionary().AddKey("Font", font);
+    page_ = nullptr;
+  }
+
+ private:
+  pd::PdfPage* page_ = nullptr;
+  std::string ops_;
+  std::map<std::string, pd::PdfReference> fonts_;  // sorted: the same bytes every run
 };
 
 // The fonts of one document: for each face, a subset of the glyphs the
@@ -315,9 +358,11 @@ class Face {
   // the primary one lacks; `render` is the text rendering mode (0 fill, 2
   // fill and stroke).
   void draw(Canvas& p, double x, double y, std::string_view s, double size, const std::string& where, int render = 0) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
     std::u32string u = nianbao::to_u32(s);
-    std::string ops;
-    char num[64];
+    std::string& ops = p.ops();
+    // 小标宋 without a bold face: the outline is also stroked, thinly.
+    if (render) p.stroke_width(size * 0.025);
     std::size_t i = 0;
     while (i < u.size()) {
       // Indents and an ideographic space advance; a space is drawn, so
@@ -330,18 +375,26 @@ class Face {
       DocumentFonts::Font* f = font_for(u[i]);
       if (!f) missing(u[i], where);
       p.use_font(f->name, f->type0->Reference());
-      std::snprintf(num, sizeof num, "BT /F%s %.2f Tf %d Tr %.3f %.3f Td <", f->name.c_str(), size, render, x, y);
-      ops += num;
+      ops += "BT /F";
+      ops += f->name;
+      ops += ' ';
+      put_number(ops, size, 2);
+      ops += " Tf ";
+      ops += static_cast<char>('0' + render);
+      ops += " Tr ";
+      put_number(ops, x, 3);
+      ops += ' ';
+      put_number(ops, y, 3);
+      ops += " Td <";
       std::size_t j = i;
       while (j < u.size() && u[j] != U'\u3000' && font_for(u[j]) == f) {
-        std::snprintf(num, sizeof num, "%04X", f->embedded->subset.new_gid(f->face->glyph(u[j])));
-        ops += num;
+        const std::uint32_t g = f->embedded->subset.new_gid(f->face->glyph(u[j]));
+        for (int shift = 12; shift >= 0; shift -= 4) ops += kHex[(g >> shift) & 0xF];
         x += em(u[j++], where) * size;
       }
       ops += "> Tj ET\n";
       i = j;
     }
-    p.raw(ops);
   }
 
  private:
@@ -486,15 +539,6 @@ class Typesetter {
     table_ = face("table_font");
   }
 
-  // A failure in the middle of a page (a character no font has) still closes
-  // the page, or PoDoFo's painter keeps its content buffer forever.
-  ~Typesetter() {
-    if (!page_) return;
-    try {
-      painter_.FinishPage();
-    } catch (...) {
-    }
-  }
   Typesetter(const Typesetter&) = delete;
   Typesetter& operator=(const Typesetter&) = delete;
 
@@ -576,7 +620,7 @@ class Typesetter {
   void new_page() {
     if (page_) finish_page();
     page_ = doc_.CreatePage(pd::PdfPage::CreateStandardPageSize(pd::ePdfPageSize_A4, landscape_));
-    painter_.SetPage(page_);
+    painter_.begin(page_);
     ++page_no_;
     y_ = top_y();
   }
@@ -595,7 +639,7 @@ class Typesetter {
                                                : left;
       body_->draw(painter_, x, bottom_y() - 7 * kMm - size * 0.8, number, size, "页码");
     }
-    painter_.FinishPage();
+    painter_.finish();
     page_ = nullptr;
   }
 
@@ -616,7 +660,6 @@ class Typesetter {
     auto measure = [&](std::string_view s) { return title_->width(s, size, "标题"); };
     // 小标宋 is heavy: without a bold face, fill and stroke the outline thinly.
     const int render = title_->heavy() ? 0 : 2;
-    if (render) painter_.SetStrokeWidth(size * 0.025);
     for (const auto& l : nianbao::title_lines(text, lead, st_.width, measure))
       line(*title_, st_.left + (st_.width - measure(l)) / 2, l, size, pitch, "标题", render);
     y_ -= st_.pitch;  // a blank line below the title
@@ -813,15 +856,14 @@ class Typesetter {
     const auto& layout = g.layout;
     std::vector<double> top(static_cast<std::size_t>(b - a + 2), y_);
     for (int r = a; r <= b; ++r) top[static_cast<std::size_t>(r - a + 1)] = top[static_cast<std::size_t>(r - a)] - h[static_cast<std::size_t>(r)];
-    painter_.SetStrokeWidth(0.5);
+    painter_.stroke_width(0.5);
     for (std::size_t i = 0; i < t.cells.size(); ++i) {
       const auto& c = t.cells[i];
       int r0 = std::max(c.row, a), r1 = std::min(c.row + c.rowspan - 1, b);
       if (r0 > r1) continue;
       double x0 = x[static_cast<std::size_t>(c.col)], x1 = x[static_cast<std::size_t>(c.col + c.colspan)];
       double y0 = top[static_cast<std::size_t>(r0 - a)], y1 = top[static_cast<std::size_t>(r1 - a + 1)];
-      painter_.Rectangle(x0, y1, x1 - x0, y0 - y1);
-      painter_.Stroke();
+      painter_.rectangle(x0, y1, x1 - x0, y0 - y1);
       if (c.row < a) continue;  // continued from the previous page
       const auto& lines = layout.lines[i];
       double block = static_cast<double>(lines.size()) * lh;
