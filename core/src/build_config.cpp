@@ -14,9 +14,9 @@ std::shared_ptr<const Profile> BuildConfig::profile(const ReportEntry* entry) {
   auto p = std::make_shared<Profile>(Profile::load(name, manifest_.base_dir, where));
   // Every plugin section must name an output plugin, and its options must
   // suit that plugin, even when this build does not publish it.
-  std::vector<std::string> outputs;
-  for (const auto& info : host_.discover().plugins)
-    if (info.kind == PluginKind::output) outputs.push_back(info.name);
+  // The names by file: probing every installed plugin (each in a child
+  // process) only to learn them was most of a one-report build's start-up.
+  const std::vector<std::string> outputs = host_.names(PluginKind::output);
   // A section whose plugin file is there but refused (damaged, another ABI)
   // is the installation's fault (69, naming the file), not the profile's.
   for (const auto& section : p->plugin_sections()) try {

@@ -270,19 +270,13 @@ const PluginInfo& PluginHost::load_file(const fs::path& file) { return load_path
 
 const PluginHost::Loaded& PluginHost::load(PluginKind kind, const std::string& name, const SourceLoc& named_at) {
   std::string file = file_name_for(kind, name);
-  std::vector<std::string> searched, available;
+  std::vector<std::string> searched;
   for (const auto& d : dirs_) {
     std::error_code ec;
     if (fs::is_regular_file(d / file, ec)) return load_path(d / file, &kind, &name);
     searched.push_back(d.string());
-    for (const auto& e : fs::directory_iterator(d, ec)) {
-      PluginKind k;
-      std::string n;
-      if (parse_file_name(e.path(), k, n) && k == kind) available.push_back(n);
-    }
   }
-  std::sort(available.begin(), available.end());
-  available.erase(std::unique(available.begin(), available.end()), available.end());
+  const std::vector<std::string> available = names(kind);
   // Nothing by that name is installed: the configuration names the wrong plugin
   // (a typo, most often), which no retry and no reinstall fixes.
   throw Error(ExitCode::config,
@@ -354,6 +348,21 @@ void PluginHost::check_output(const std::string& name, const Options& options, c
   if (j.is_object() && j.value("ok", false)) return;
   throw Error(static_cast<ExitCode>(j.value("code", 70)), j.value("message", "output plugin '" + name + "' failed checking its options"),
               detail::source_from_json(j.contains("where") ? j["where"] : nlohmann::json()));
+}
+
+std::vector<std::string> PluginHost::names(PluginKind kind) const {
+  std::vector<std::string> out;
+  for (const auto& d : dirs_) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(d, ec)) {
+      PluginKind k;
+      std::string n;
+      if (parse_file_name(e.path(), k, n) && k == kind) out.push_back(n);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 PluginListing PluginHost::discover() {

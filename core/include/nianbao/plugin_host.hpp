@@ -75,8 +75,11 @@ class NIANBAO_API PluginHost {
   const PluginInfo& load_file(const std::filesystem::path& file);
 
   // Every nianbao-*.so in the directories: the good ones and, for each wrong
-  // one, why it was refused.
+  // one, why it was refused. Loads each (in a child process when isolated).
   PluginListing discover();
+  // The names of the plugins of a kind the directories hold, by file name
+  // alone: nothing is loaded (a profile's sections need only the names).
+  std::vector<std::string> names(PluginKind kind) const;
 
  private:
   struct Loaded;
