@@ -4,7 +4,7 @@
 function(nianbao_add_plugin target)
   cmake_parse_arguments(P "NO_INSTALL;ALLOW_UNDEFINED" "KIND;NAME;OUTPUT_DIR" "SOURCES;LIBRARIES" ${ARGN})
   add_library(${target} MODULE ${P_SOURCES})
-  target_link_libraries(${target} PRIVATE nianbao::core ${P_LIBRARIES})
+  target_link_libraries(${target} PRIVATE nianbao::sdk ${P_LIBRARIES})
   if(NOT P_OUTPUT_DIR)
     set(P_OUTPUT_DIR "${NIANBAO_PLUGIN_OUTPUT_DIR}")
   endif()

@@ -6,59 +6,6 @@
 
 namespace nianbao {
 
-bool parse_iso_date(const std::string& iso, int& y, int& m, int& d) {
-  if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return false;
-  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
-    if (iso[i] < '0' || iso[i] > '9') return false;
-  y = std::stoi(iso.substr(0, 4));
-  m = std::stoi(iso.substr(5, 2));
-  d = std::stoi(iso.substr(8, 2));
-  static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
-}
-
-std::time_t midnight_utc(const std::string& iso, std::time_t fallback) {
-  int y = 0, m = 0, d = 0;
-  if (!parse_iso_date(iso, y, m, d)) return fallback;
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = m - 1;
-  tm.tm_mday = d;
-  return timegm(&tm);
-}
-
-std::string chinese_date(const std::string& iso) {
-  int y = 0, m = 0, d = 0;
-  if (!parse_iso_date(iso, y, m, d)) return iso;
-  return std::to_string(y) + "年" + std::to_string(m) + "月" + std::to_string(d) + "日";
-}
-
-std::string safe_file_stem(const std::string& name) {
-  std::u32string in = to_u32(name), out;
-  for (char32_t c : in) {
-    bool bad = c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == U'/' || c == U'\\' || c == U':' ||
-               c == U'*' || c == U'?' || c == U'"' || c == U'<' || c == U'>' || c == U'|' || c == 0xFFFD;
-    out.push_back(bad ? U'_' : c);
-  }
-  // No hidden files, no "..": dots and spaces at either end go.
-  while (!out.empty() && (out.front() == U'.' || out.front() == U' ')) out.erase(out.begin());
-  while (!out.empty() && (out.back() == U'.' || out.back() == U' ')) out.pop_back();
-  std::u32string no_dotdot;
-  for (char32_t c : out) {
-    if (c == U'.' && !no_dotdot.empty() && no_dotdot.back() == U'.') no_dotdot.back() = U'_';
-    else no_dotdot.push_back(c);
-  }
-  out = no_dotdot;
-  std::string s = to_utf8(out);
-  // Most file systems allow 255 bytes; leave room for an extension and a temporary suffix.
-  while (s.size() > 200) {
-    out.pop_back();
-    s = to_utf8(out);
-  }
-  return s.empty() ? "report" : s;
-}
-
 std::string format_date(const std::string& iso, DateFormat format) {
   int y = 0, m = 0, d = 0;
   if (format == DateFormat::iso || !parse_iso_date(iso, y, m, d)) return iso;

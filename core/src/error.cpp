@@ -4,6 +4,16 @@
 
 namespace nianbao {
 
+std::string display_path(const std::filesystem::path& p) {
+  std::error_code ec;
+  std::filesystem::path cwd = std::filesystem::current_path(ec);
+  if (!ec && p.is_absolute()) {
+    std::filesystem::path rel = p.lexically_normal().lexically_relative(cwd);
+    if (!rel.empty() && *rel.begin() != "..") return rel.string();
+  }
+  return p.lexically_normal().string();
+}
+
 std::string SourceLoc::str() const {
   if (!sheet.empty()) {
     // As Excel and WPS show a cell: the sheet's tab, then D12.

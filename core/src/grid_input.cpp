@@ -1,6 +1,6 @@
 #include <nianbao/grid_input.hpp>
 
-#include <nianbao/compose.hpp>
+#include <nianbao/dates.hpp>
 #include <nianbao/text.hpp>
 
 #include <algorithm>

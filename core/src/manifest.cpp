@@ -9,16 +9,6 @@ namespace nianbao {
 
 namespace fs = std::filesystem;
 
-std::string display_path(const fs::path& p) {
-  std::error_code ec;
-  fs::path cwd = fs::current_path(ec);
-  if (!ec && p.is_absolute()) {
-    fs::path rel = p.lexically_normal().lexically_relative(cwd);
-    if (!rel.empty() && *rel.begin() != "..") return rel.string();
-  }
-  return p.lexically_normal().string();
-}
-
 namespace {
 
 PluginUse plugin_use(const YamlFile& f, const YAML::Node& n, bool is_input, const fs::path& base) {

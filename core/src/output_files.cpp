@@ -3,6 +3,7 @@
 #include <nianbao/hash.hpp>
 #include <nianbao/manifest.hpp>
 
+#include "file_io.hpp"
 #include "read_pieces.hpp"
 
 #include <fcntl.h>
@@ -18,35 +19,14 @@
 namespace nianbao {
 
 namespace fs = std::filesystem;
+using detail::close_checked;
+using detail::fail;
+using detail::write_all;
 
 namespace {
 
 const std::string kAreaPrefix = ".nianbao-stage-";
 const std::string kTempPrefix = ".nianbao-tmp-";
-
-std::string why(int err) { return std::strerror(err); }
-
-[[noreturn]] void fail(int err, const std::string& what, const fs::path& where) {
-  throw Error(file_error_code(err), what + ": " + why(err), {display_path(where)});
-}
-
-void write_all(int fd, std::string_view bytes, const fs::path& shown) {
-  const char* p = bytes.data();
-  std::size_t left = bytes.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) fail(errno, "cannot write", shown);
-    if (n == 0) fail(EIO, "cannot write", shown);
-    p += n;
-    left -= static_cast<std::size_t>(n);
-  }
-}
-
-void close_checked(int fd, const fs::path& shown) {
-  // close() is where some file systems (NFS) report a failed write.
-  if (::close(fd) != 0 && errno != EINTR) fail(errno, "cannot finish writing", shown);
-}
 
 // Whether the process that locked `lock_file` is gone: its lock is free.
 bool owner_gone(const fs::path& lock_file, bool& lock_missing) {
@@ -76,23 +56,6 @@ bool plain_name(const std::string& name) {
 
 }  // namespace
 
-ExitCode file_error_code(int err) {
-  switch (err) {
-    case ENOSPC:
-    case EDQUOT:
-    case EFBIG:
-    case EROFS:
-    case EACCES:
-    case EPERM:
-    case ENAMETOOLONG:
-    case ENOTDIR:
-    case ELOOP:
-    case EEXIST:
-      return ExitCode::cant_create;
-    default:
-      return ExitCode::io;
-  }
-}
 
 // ---- the staging area of a build -------------------------------------------
 
@@ -351,17 +314,5 @@ std::size_t remove_dead_temp_files(const fs::path& dir) {
   return removed;
 }
 
-void write_bytes(const fs::path& file, std::string_view bytes) {
-  const fs::path shown = file.filename();  // not the staging folder's name
-  int fd = ::open(file.c_str(), O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) fail(errno, "cannot write", shown);
-  try {
-    write_all(fd, bytes, shown);
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
-  close_checked(fd, shown);
-}
 
 }  // namespace nianbao

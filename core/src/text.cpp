@@ -317,4 +317,29 @@ std::string quote_value(std::string_view value, std::size_t max_chars) {
   return "“" + std::string(value.substr(0, cut)) + "…”（共 " + std::to_string(chars) + " 字）";
 }
 
+std::string safe_file_stem(const std::string& name) {
+  std::u32string in = to_u32(name), out;
+  for (char32_t c : in) {
+    bool bad = c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == U'/' || c == U'\\' || c == U':' ||
+               c == U'*' || c == U'?' || c == U'"' || c == U'<' || c == U'>' || c == U'|' || c == 0xFFFD;
+    out.push_back(bad ? U'_' : c);
+  }
+  // No hidden files, no "..": dots and spaces at either end go.
+  while (!out.empty() && (out.front() == U'.' || out.front() == U' ')) out.erase(out.begin());
+  while (!out.empty() && (out.back() == U'.' || out.back() == U' ')) out.pop_back();
+  std::u32string no_dotdot;
+  for (char32_t c : out) {
+    if (c == U'.' && !no_dotdot.empty() && no_dotdot.back() == U'.') no_dotdot.back() = U'_';
+    else no_dotdot.push_back(c);
+  }
+  out = no_dotdot;
+  std::string s = to_utf8(out);
+  // Most file systems allow 255 bytes; leave room for an extension and a temporary suffix.
+  while (s.size() > 200) {
+    out.pop_back();
+    s = to_utf8(out);
+  }
+  return s.empty() ? "report" : s;
+}
+
 }  // namespace nianbao

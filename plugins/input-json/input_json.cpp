@@ -4,7 +4,7 @@
 // the record has, every value parses as the other inputs parse it. Each cell
 // is placed at its line of the file; the findings are not read (the checks
 // run again).
-#include <nianbao/compose.hpp>
+#include <nianbao/dates.hpp>
 #include <nianbao/input_file.hpp>
 #include <nianbao/plugin.hpp>
 #include <nianbao/text.hpp>

@@ -12,7 +12,7 @@
 #include "roster_text.hpp"
 #include "workbook.hpp"
 
-#include <nianbao/compose.hpp>
+#include <nianbao/dates.hpp>
 #include <nianbao/grid_input.hpp>
 #include <nianbao/plugin.hpp>
 #include <nianbao/text.hpp>

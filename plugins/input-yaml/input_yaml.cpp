@@ -1,5 +1,5 @@
 // Input plugin `yaml`: one agency's report data in a YAML file.
-#include <nianbao/compose.hpp>
+#include <nianbao/dates.hpp>
 #include <nianbao/plugin.hpp>
 #include <nianbao/text.hpp>
 #include <nianbao/yaml_source.hpp>

@@ -4,7 +4,7 @@
 // alternating right and left — with CJK subset fonts embedded (PoDoFo 0.9).
 #include "fonts.hpp"
 
-#include <nianbao/compose.hpp>
+#include <nianbao/dates.hpp>
 #include <nianbao/plugin.hpp>
 #include <nianbao/table_layout.hpp>
 #include <nianbao/text.hpp>

@@ -2,7 +2,7 @@
 
 #include "sheets.hpp"
 
-#include <nianbao/compose.hpp>
+#include <nianbao/dates.hpp>
 #include <nianbao/text.hpp>
 
 #include <unicode/coll.h>

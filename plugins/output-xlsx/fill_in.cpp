@@ -3,7 +3,7 @@
 #include "sheets.hpp"
 
 #include <nianbao/grid_input.hpp>
-#include <nianbao/compose.hpp>
+#include <nianbao/dates.hpp>
 #include <nianbao/text.hpp>
 
 #include <algorithm>

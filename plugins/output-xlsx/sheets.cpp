@@ -2,7 +2,7 @@
 
 #include <unistd.h>
 
-#include <nianbao/compose.hpp>
+#include <nianbao/dates.hpp>
 #include <nianbao/text.hpp>
 
 #include <algorithm>

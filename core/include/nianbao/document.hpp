@@ -1,7 +1,8 @@
 // The Document: a layout-neutral tree that output plugins render.
 //
 // Usage: an output plugin walks doc.blocks and handles each alternative:
-//   for (const Block& b : doc.blocks) std::visit(overloaded{…}, b);
+//   for (const Block& b : doc.blocks)
+//     std::visit(nianbao::overloaded{[&](const Heading& h) {…}, [&](const Table& t) {…}, [&](const auto&) {}}, b);
 // A new export format maps these few block types and never needs to know the
 // national format. Tables carry explicit row/column spans; validate() refuses
 // overlapping or out-of-grid spans before any plugin writes a byte.
@@ -13,6 +14,14 @@
 #include <vector>
 
 namespace nianbao {
+
+// Lambdas joined into one visitor for std::visit over a Block.
+template <class... F>
+struct overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+overloaded(F...) -> overloaded<F...>;
 
 enum class Align { left, center, right };
 

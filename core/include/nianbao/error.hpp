@@ -7,6 +7,7 @@
 #pragma once
 #include <nianbao/api.hpp>
 
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -33,6 +34,10 @@ enum class ExitCode : int {
 // agencies must fix them). docs/operations.md documents this order.
 NIANBAO_API ExitCode worse(ExitCode a, ExitCode b);
 
+// The class of a failed file operation by its errno: a full disk, a
+// read-only or forbidden place is 73 (cannot create), anything else 74 (I/O).
+NIANBAO_API ExitCode file_error_code(int err);
+
 struct NIANBAO_API SourceLoc {
   SourceLoc() = default;
   SourceLoc(std::string file_, int line_ = 0, int column_ = 0, std::string column_name_ = {}, std::string sheet_ = {})
@@ -49,6 +54,10 @@ struct NIANBAO_API SourceLoc {
   // a workbook, "file:line" or "file", omitting what is unknown.
   std::string str() const;
 };
+
+// A path as messages name it: relative to the current directory when it lies
+// below it, otherwise as given.
+NIANBAO_API std::string display_path(const std::filesystem::path& p);
 
 class NIANBAO_API Error : public std::runtime_error {
  public:

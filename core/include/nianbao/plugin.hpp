@@ -14,7 +14,7 @@
 // the descriptor's ABI version and size before it calls any plugin function.
 #pragma once
 #include <nianbao/api.hpp>
-#include <nianbao/checks.hpp>
+#include <nianbao/findings.hpp>
 #include <nianbao/document.hpp>
 #include <nianbao/form.hpp>
 #include <nianbao/options.hpp>

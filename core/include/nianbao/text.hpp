@@ -56,4 +56,7 @@ NIANBAO_API std::string quote_value(std::string_view value, std::size_t max_char
 // "a, b, c"
 NIANBAO_API std::string join(const std::vector<std::string>& items, std::string_view sep);
 
+// A file name component: no path separators, no "..", no control characters.
+NIANBAO_API std::string safe_file_stem(const std::string& name);
+
 }  // namespace nianbao

@@ -27,10 +27,6 @@
 
 namespace nianbao {
 
-// The exit code for a failed file operation: 73 when the file cannot be
-// created or grown (no space, quota, read-only, permissions), else 74.
-NIANBAO_API ExitCode file_error_code(int err);
-
 class NIANBAO_API StagingArea {
  public:
   // Creates the output folder if needed and the area inside it; throws

@@ -7,6 +7,7 @@
 // paragraph with a run-in lead.
 #pragma once
 #include <nianbao/api.hpp>
+#include <nianbao/dates.hpp>
 #include <nianbao/document.hpp>
 #include <nianbao/form.hpp>
 #include <nianbao/profile.hpp>
@@ -32,16 +33,8 @@ NIANBAO_API Document compose(const Form& form, const Report& report);
 NIANBAO_API std::map<std::string, std::string> template_values(const Form& form, const Report& report,
                                                                const DocumentSettings& settings);
 
-// True for a real calendar date written exactly YYYY-MM-DD.
-NIANBAO_API bool parse_iso_date(const std::string& iso, int& year, int& month, int& day);
-// Midnight UTC of an ISO date, for file metadata; `fallback` when it is not a date.
-NIANBAO_API std::time_t midnight_utc(const std::string& iso, std::time_t fallback);
-// 2024-01-20 → 2024年1月20日; anything that is not a real date is returned unchanged.
-NIANBAO_API std::string chinese_date(const std::string& iso);
 // A date as a profile asks: 2024年1月20日, 二〇二四年一月二十日 or 2024-01-20.
 NIANBAO_API std::string format_date(const std::string& iso, DateFormat format);
 
-// A file name component: no path separators, no "..", no control characters.
-NIANBAO_API std::string safe_file_stem(const std::string& name);
 
 }  // namespace nianbao

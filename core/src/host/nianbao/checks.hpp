@@ -7,6 +7,7 @@
 // cells involved with their values and the file:line:column they came from.
 #pragma once
 #include <nianbao/api.hpp>
+#include <nianbao/findings.hpp>
 #include <nianbao/form.hpp>
 #include <nianbao/report.hpp>
 
@@ -14,25 +15,6 @@
 #include <vector>
 
 namespace nianbao {
-
-enum class Severity { warning, error };
-NIANBAO_API const char* to_string(Severity s);
-
-struct FindingCell {
-  std::string key;    // canonical key
-  std::string label;  // the form's labels for it
-  std::string value;  // as printed: a number, "" for blank, "/" for not applicable
-  SourceLoc source;   // unknown when no input gave the cell
-  bool previous = false;  // a cell of last year's report (cross-year rules), not this year's
-};
-
-struct Finding {
-  std::string report;  // report id
-  std::string rule;    // R1 …
-  Severity severity = Severity::error;
-  std::string message;
-  std::vector<FindingCell> cells;
-};
 
 // `previous`: last year's report of the same agency, for the cross-year
 // rules (R6, R7, the change check); without it they are not run.
@@ -51,8 +33,5 @@ struct SumCheck {
 // Every such check that applies to a report of this kind, in the form's
 // order; those needing last year's report are left out (a workbook holds one year).
 NIANBAO_API std::vector<SumCheck> sum_checks(const Form& form, const std::string& kind);
-NIANBAO_API bool has_errors(const std::vector<Finding>& findings);
-// Cell value as printed in findings and outputs.
-NIANBAO_API std::string cell_text(const Cell& c);
 
 }  // namespace nianbao

@@ -92,8 +92,5 @@ struct NIANBAO_API Manifest {
 NIANBAO_API Options resolve_options(const std::string& plugin, const std::vector<OptionSpec>& schema,
                                     const PluginUse& use, const std::map<std::string, RawOption>& base = {});
 
-// A path as the user should see it: relative to the current directory when
-// it lies below it, otherwise as given.
-NIANBAO_API std::string display_path(const std::filesystem::path& p);
 
 }  // namespace nianbao
