@@ -225,7 +225,7 @@ TEST_F(Cli, UsageErrorsAndVersion) {
 }
 
 TEST_F(Cli, EverySubcommandHasHelp) {
-  for (std::string sub : {"build", "check", "plan", "summarize", "plugins", "config"}) {
+  for (std::string sub : {"build", "check", "plan", "summarize", "plugins", "config", "new-plugin", "template"}) {
     Outcome h = run(sub + " --help");
     EXPECT_EQ(h.rc, 0) << sub;
     EXPECT_NE(h.out.find("Usage: nianbao " + sub), std::string::npos) << h.out;

@@ -2,6 +2,7 @@
 // host and pipeline together, and turns outcomes into messages and exit codes.
 #include "build_command.hpp"
 #include "config_command.hpp"
+#include "new_plugin.hpp"
 #include "plan_command.hpp"
 
 #include <nianbao/build_summary.hpp>
@@ -39,9 +40,40 @@ std::vector<fs::path> plugin_dirs(const std::vector<std::string>& extra, const M
   return dirs;
 }
 
-int list_plugins(const std::vector<std::string>& extra_dirs) {
+// `nianbao plugins`: for people, a block per plugin; with --json, one
+// document for tools (an editor completing a profile's options, a portal
+// listing what an installation can write).
+int list_plugins(const std::vector<std::string>& extra_dirs, bool json) {
   PluginHost host(plugin_dirs(extra_dirs, nullptr), PluginIsolation::child);
   PluginListing listing = host.discover();
+  std::vector<std::string> dirs;
+  for (const auto& d : host.dirs()) dirs.push_back(display_path(d));
+  if (json) {
+    nlohmann::json out = {{"schema", "nianbao-plugins/1"},
+                          {"nianbao", NIANBAO_VERSION},
+                          {"plugin_abi", NIANBAO_PLUGIN_ABI_VERSION},
+                          {"directories", dirs},
+                          {"plugins", nlohmann::json::array()},
+                          {"refused", nlohmann::json::array()}};
+    for (const auto& p : listing.plugins) {
+      nlohmann::json options = nlohmann::json::array();
+      for (const auto& o : p.options) {
+        nlohmann::json j = {{"name", o.name}, {"type", to_string(o.type)}, {"default", o.default_value}, {"help", o.help}};
+        if (o.type == OptionType::choice) j["choices"] = o.choices;
+        options.push_back(std::move(j));
+      }
+      out["plugins"].push_back({{"kind", to_string(p.kind)},
+                                {"name", p.name},
+                                {"version", p.version},
+                                {"description", p.description},
+                                {"file", display_path(p.file)},
+                                {"writes_summary", p.writes_summary},
+                                {"options", options}});
+    }
+    for (const auto& [file, why] : listing.refused) out["refused"].push_back({{"file", display_path(file)}, {"why", why}});
+    std::cout << out.dump(2) << "\n";
+    return listing.refused.empty() ? 0 : code(ExitCode::unavailable);
+  }
   for (const auto& p : listing.plugins) {
     fmt::print("{} {} {}  {}\n    {}\n", to_string(p.kind), p.name, p.version, p.description, display_path(p.file));
     for (const auto& o : p.options) {
@@ -51,8 +83,6 @@ int list_plugins(const std::vector<std::string>& extra_dirs) {
     }
   }
   for (const auto& [file, why] : listing.refused) fmt::print(stderr, "{}: {}\n", display_path(file), why);
-  std::vector<std::string> dirs;
-  for (const auto& d : host.dirs()) dirs.push_back(display_path(d));
   fmt::print(stderr, "{} plugin{} in {}; {} refused\n", listing.plugins.size(), listing.plugins.size() == 1 ? "" : "s",
              fmt::join(dirs, ", "), listing.refused.size());
   return listing.refused.empty() ? 0 : code(ExitCode::unavailable);
@@ -124,6 +154,14 @@ int main(int argc, char** argv) {
                  "one roster workbook instead, a row per agency, its columns headed in the form's Chinese labels");
   tmpl->add_option("-j,--jobs", flags.jobs, "workbooks written at once (default: the number of cores)")->check(CLI::Range(1, 1024));
   auto* plugins = app.add_subcommand("plugins", "list the plugins found, with their options");
+  bool plugins_json = false;
+  plugins->add_flag("--json", plugins_json, "one JSON document (schema nianbao-plugins/1) instead, for tools");
+  std::string new_name, new_kind = "output", new_dir;
+  auto* new_plugin = app.add_subcommand(
+      "new-plugin", "write a plugin's own project: CMake against the installed SDK, a working plugin, a README and a test");
+  new_plugin->add_option("name", new_name, "the plugin's name, as manifests will write it (html, docx, my_format)")->required();
+  new_plugin->add_option("--kind", new_kind, "output (the default) or input")->check(CLI::IsMember({"output", "input"}));
+  new_plugin->add_option("--dir", new_dir, "the folder to create (default: nianbao-<kind>-<name>)");
   bool print_merged = false;
   std::string report_id;
   auto* config = app.add_subcommand("config", "show the configuration MANIFEST builds with");
@@ -164,7 +202,14 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : code(ExitCode::usage);
   }
   try {
-    if (*plugins) return list_plugins(extra_dirs);
+    if (*plugins) return list_plugins(extra_dirs, plugins_json);
+    if (*new_plugin) {
+      fs::path dir = new_dir.empty() ? fs::path("nianbao-" + new_kind + "-" + new_name) : fs::path(new_dir);
+      fmt::print("{}", cli::new_plugin(new_name, new_kind, fs::absolute(dir)));
+      fmt::print(stderr, "build and test it: cmake -S {0} -B {0}/build -DCMAKE_PREFIX_PATH=<nianbao's prefix> && cmake --build {0}/build && ctest --test-dir {0}/build\n",
+                 display_path(fs::absolute(dir)));
+      return 0;
+    }
     if (*config) {
       if (!print_merged) {
         fmt::print(stderr, "nianbao config: say what to show: --print-merged\n");
