@@ -13,6 +13,7 @@ packages=(
   poppler-utils                                                          # the tests read PDFs with pdftotext/pdffonts
   libreoffice-calc-nogui fonts-dejavu-core   # the tests recalculate the templates' checks and save .ods as a clerk would
   libgtest-dev python3 python3-openpyxl   # the tests read workbooks back with openpyxl
+  chromium   # the tests render the html output's page in headless Chromium and check it is not blank
   clang libclang-rt-14-dev   # libFuzzer, for tests/fuzz
 )
 sudo=""

@@ -275,8 +275,7 @@ BuildResult Pipeline::run(const RunOptions& options, const std::function<void(co
       if (options.keep_results) {
         out.reports.push_back(std::move(rr));
       } else if (build && !summaries.empty()) {
-        rr.files.clear();
-        rr.outputs.clear();
+        rr.outputs.clear();  // files stay: an index links what each report published
         for_summaries.push_back(std::move(rr));
       }
       arrived.erase(next_commit++);

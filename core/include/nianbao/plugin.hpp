@@ -32,8 +32,9 @@
 // entry symbol's name carries it, so a plugin for another ABI is recognised
 // (and named) without running any of its code.
 // 2: OutputPlugin::write_summary; 3: check(), Attachment, Report::contact;
-// 4: InputRequest::files (files an input refers to, read through the core).
-#define NIANBAO_PLUGIN_ABI_VERSION 4
+// 4: InputRequest::files (files an input refers to, read through the core);
+// 5: SummaryEntry::files (what each report published, for an index).
+#define NIANBAO_PLUGIN_ABI_VERSION 5
 #define NIANBAO_PLUGIN_SYMBOL_PREFIX "nianbao_plugin_v"
 #define NIANBAO_CAT_(a, b) a##b
 #define NIANBAO_CAT(a, b) NIANBAO_CAT_(a, b)
@@ -137,6 +138,7 @@ struct SummaryEntry {
   std::vector<Finding> findings;
   std::vector<std::optional<Decimal>> values;  // one per form.summary column; nullopt when not all filled
   std::vector<std::optional<Decimal>> last_values;  // the same of last year's report; empty without one
+  std::vector<std::string> files;  // what the report published, as names in the output folder (an index links them)
 };
 
 struct SummaryRequest {

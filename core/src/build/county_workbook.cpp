@@ -59,6 +59,8 @@ ReportResult Pipeline::run_summary(const ResolvedOutput& out, const std::vector<
       e.findings = r.findings;
       e.values = r.summary_values;
       e.last_values = r.last_values;
+      // Relative to the output folder, where the summary's own files go.
+      for (const auto& f : r.files) e.files.push_back(f.path.lexically_relative(manifest_.output_dir).string());
       last_year = std::max(last_year, r.year);
       entries.push_back(std::move(e));
     }
@@ -74,6 +76,7 @@ ReportResult Pipeline::run_summary(const ResolvedOutput& out, const std::vector<
       h.add(e.id).add(e.agency).add(e.kind).add(std::to_string(e.year)).add(std::to_string(static_cast<int>(e.status))).add(e.error);
       for (const auto& f : e.findings) h.add(detail::to_json(f).dump());
       for (const auto& v : e.values) h.add(v ? v->str() : "-");
+      for (const auto& f : e.files) h.add(f);
     }
     std::string key = h.hex();
     detail::BuildState state(manifest_.state_dir);
