@@ -220,6 +220,9 @@ Document compose(const Form& form, const Report& report, const DocumentSettings&
     }
   doc.texts.push_back({"preface", "开头段落", report.preface ? report.preface->body : ""});
   for (const auto& sc : sum_checks(form, report.kind)) doc.checks.push_back({sc.rule, sc.subject, sc.message, sc.lhs, sc.rhs});
+  doc.form = form.id;
+  doc.kind_label = kind ? kind->label : "";
+  for (const auto& key : form.cell_keys()) doc.cell_labels.push_back({key, form.cell_label(key)});
 
   for (const auto& [label, def] : appended) {
     // The section heading without its numeral: 二、主动公开政府信息情况 → 主动公开政府信息情况.

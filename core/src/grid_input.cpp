@@ -263,7 +263,7 @@ std::vector<RosterColumn> roster_columns(const Form& form) {
   for (const auto& c : contact_fields()) out.push_back({std::string("contact.") + c.key, c.label});
   out.push_back({"signature.name", "落款单位"});
   out.push_back({"signature.date", "落款日期"});
-  for (const auto& k : form.cell_keys()) out.push_back({k, form.cell_label(k)});
+  for (const auto& k : form.cell_keys()) out.push_back({k, form.cell_label(k), true});
   return out;
 }
 

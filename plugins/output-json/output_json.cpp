@@ -104,17 +104,15 @@ std::string findings_block(const std::vector<nianbao::Finding>& findings) {
 
 std::string record(const nianbao::OutputRequest& rq) {
   const nianbao::Report& r = rq.report;
-  const nianbao::Form& form = rq.form;
-  const nianbao::KindDef* kind = form.kind(r.kind);
 
   std::vector<std::pair<std::string, Json>> texts, contact, cells;
   for (const auto& [k, t] : r.texts) texts.emplace_back(k, text_json(t));
   for (const auto& [k, t] : r.contact) contact.emplace_back(k, text_json(t));
-  for (const std::string& key : form.cell_keys()) {
+  for (const auto& [key, label] : rq.doc.cell_labels) {
     const nianbao::Cell& c = r.cell(key);
     Json j = {{"state", state_name(c.state)}};
     if (c.has_value()) j["value"] = c.value.str();
-    j["label"] = form.cell_label(key);
+    j["label"] = label;
     j["source"] = source_json(c.source);
     cells.emplace_back(key, std::move(j));
   }
@@ -125,12 +123,12 @@ std::string record(const nianbao::OutputRequest& rq) {
 
   const std::vector<std::pair<std::string, std::string>> top = {
       {"schema", Json(kSchema).dump()},
-      {"form", Json(form.id).dump()},
+      {"form", Json(rq.doc.form).dump()},
       {"id", Json(r.id).dump()},
       {"agency", Json(r.agency).dump()},
       {"year", Json(r.year).dump()},
       {"kind", Json(r.kind).dump()},
-      {"kind_label", kind ? Json(kind->label).dump() : "null"},
+      {"kind_label", rq.doc.kind_label.empty() ? "null" : Json(rq.doc.kind_label).dump()},
       {"region", Json(r.region).dump()},
       {"preface", r.preface ? inline_json(text_json(*r.preface)) : "null"},
       {"texts", block(texts)},

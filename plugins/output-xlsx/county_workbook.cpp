@@ -20,9 +20,7 @@ std::vector<const nianbao::SummaryEntry*> publication_order(const nianbao::Summa
   std::vector<const nianbao::SummaryEntry*> rows;
   for (const auto& e : rq.entries) rows.push_back(&e);
   auto kind_rank = [&](const std::string& k) {
-    for (std::size_t i = 0; i < rq.form.kinds.size(); ++i)
-      if (rq.form.kinds[i].key == k) return i;
-    return rq.form.kinds.size();
+    return static_cast<std::size_t>(std::find(rq.kinds.begin(), rq.kinds.end(), k) - rq.kinds.begin());
   };
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<icu::Collator> coll(icu::Collator::createInstance(icu::Locale("zh"), status));
@@ -41,9 +39,9 @@ void overview(Workbook& wb, Formats& fm, const nianbao::SummaryRequest& rq, cons
   // Last year's key totals beside this year's, when the build had last year's data.
   const bool last_year = std::any_of(rows.begin(), rows.end(), [](const auto* e) { return !e->last_values.empty(); });
   std::vector<std::string> head = {"单位", "类型", "年度"};
-  for (const auto& c : rq.form.summary) {
-    head.push_back(c.label);
-    if (last_year) head.push_back("上年" + c.label);
+  for (const auto& c : rq.columns) {
+    head.push_back(c);
+    if (last_year) head.push_back("上年" + c);
   }
   head.insert(head.end(), {"检查结果", "说明"});
   for (std::size_t c = 0; c < head.size(); ++c) worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), head[c].c_str(), fm.header);
@@ -74,7 +72,7 @@ void overview(Workbook& wb, Formats& fm, const nianbao::SummaryRequest& rq, cons
       else worksheet_write_blank(ws, r, c, f.text);
       ++c;
     };
-    for (std::size_t i = 0; i < rq.form.summary.size(); ++i) {
+    for (std::size_t i = 0; i < rq.columns.size(); ++i) {
       number(e->values, i);
       if (last_year) number(e->last_values, i);
     }

@@ -221,7 +221,7 @@ void write_roster_fill_in(const nianbao::SummaryRequest& rq, nianbao::OutputFile
   Workbook wb(files.create(name + ".xlsx"), name, "", rq.date);
   Formats fm(wb);
   lxw_worksheet* ws = workbook_add_worksheet(wb.get(), "名册");
-  std::vector<nianbao::RosterColumn> columns = nianbao::roster_columns(rq.form);
+  const std::vector<nianbao::RosterColumn>& columns = rq.roster;
   for (std::size_t c = 0; c < columns.size(); ++c) {
     auto col = static_cast<lxw_col_t>(c);
     worksheet_write_string(ws, 0, col, columns[c].label.c_str(), fm.header);
@@ -234,7 +234,7 @@ void write_roster_fill_in(const nianbao::SummaryRequest& rq, nianbao::OutputFile
       auto col = static_cast<lxw_col_t>(c);
       const std::string& key = columns[c].key;
       std::string value = key == "agency" ? e.agency : key == "year" && e.year ? std::to_string(e.year) : key == "kind" ? e.kind_label : "";
-      if (value.empty()) worksheet_write_blank(ws, r, col, rq.form.is_cell(key) ? fm.input : fm.input_text);
+      if (value.empty()) worksheet_write_blank(ws, r, col, columns[c].cell ? fm.input : fm.input_text);
       else worksheet_write_string(ws, r, col, value.c_str(), fm.input_text);
     }
     ++r;

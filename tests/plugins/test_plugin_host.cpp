@@ -62,7 +62,7 @@ TEST(PluginHost, GoodPluginDescribesItselfAndWrites) {
   std::vector<Finding> findings;
   Options options = Options::defaults(info.options);
   StagedFiles files(dir.path);
-  plugin->write(OutputRequest{doc, report, form, findings, options}, files);
+  plugin->write(OutputRequest{doc, findings, options, report}, files);
   files.commit();
   EXPECT_EQ(slurp(dir.path / "测试.probe"), "测试标题\n你好\n");
 }
@@ -85,7 +85,7 @@ TEST(PluginHost, ObjectsKeepTheirLibraryLoaded) {
   hi.text = "hi";
   options.set("greeting", hi);
   StagedFiles files(dir.path);
-  plugin->write(OutputRequest{doc, report, form, findings, options}, files);
+  plugin->write(OutputRequest{doc, findings, options, report}, files);
   files.commit();
   EXPECT_EQ(slurp(dir.path / "t.probe"), "t\nhi\n");
 }

@@ -116,7 +116,7 @@ double median(std::vector<double> v) {
 // Writes every job `runs` times with one output plugin. Each write goes into a
 // StagedFiles of its own that is aborted, except in the last run, which is
 // committed so the files can be measured.
-Figures measure(const std::string& name, PluginHost& host, const Form& form, const std::vector<Job>& jobs, int runs,
+Figures measure(const std::string& name, PluginHost& host, const std::vector<Job>& jobs, int runs,
                 const fs::path& dir) {
   std::shared_ptr<OutputPlugin> plugin = host.create_output(name);
   Options options = Options::defaults(host.info(PluginKind::output, name).options);
@@ -132,7 +132,7 @@ Figures measure(const std::string& name, PluginHost& host, const Form& form, con
       StagedFiles files(dir);
       auto t0 = Clock::now();
       try {
-        plugin->write(OutputRequest{job.doc, job.report, form, job.findings, options}, files);
+        plugin->write(OutputRequest{job.doc, job.findings, options, job.report}, files);
       } catch (const Error&) {
         throw;
       } catch (const std::exception& e) {
@@ -202,7 +202,7 @@ int run(const std::string& manifest_path, int runs, std::vector<std::string> out
 
   TempDir tmp;
   std::vector<Figures> figures;
-  for (const auto& name : outputs) figures.push_back(measure(name, host, form, jobs, runs, tmp.path()));
+  for (const auto& name : outputs) figures.push_back(measure(name, host, jobs, runs, tmp.path()));
 
   unsigned cores = std::thread::hardware_concurrency();
   double rss = peak_rss_mb();

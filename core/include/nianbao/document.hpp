@@ -101,7 +101,15 @@ struct DocumentCheck {
   std::vector<std::string> lhs, rhs;  // cell keys, as TableCell::key
 };
 
+// A cell of the form and its labels, for outputs that export every cell.
+struct DocumentCellLabel {
+  std::string key;    // applications.new_received.natural_person
+  std::string label;  // 三、收到和处理政府信息公开申请情况 · 一、本年新收政府信息公开申请数量 · 自然人
+};
+
 struct Document {
+  std::string form;        // the form's id (gov-info-disclosure-2021)
+  std::string kind_label;  // the report's kind as the form names it (乡镇人民政府); empty for a kind it lacks
   std::string title;
   std::string author;      // the agency
   std::string date;        // the 落款 date, ISO 8601; may be empty
@@ -111,6 +119,7 @@ struct Document {
   std::vector<DocumentField> fields;
   std::vector<DocumentText> texts;    // every text section of the form, in order, written or not
   std::vector<DocumentCheck> checks;
+  std::vector<DocumentCellLabel> cell_labels;  // every cell of the form, in the form's order
 };
 
 }  // namespace nianbao

@@ -74,10 +74,6 @@ NIANBAO_API bool set_report_field(const Form& form, Report& r, std::optional<Sig
 
 // The roster column names in the users' language, in order: what a roster
 // workbook's header row says (`nianbao template --roster`).
-struct RosterColumn {
-  std::string key;    // agency, text.overview, applications.new_received.natural_person
-  std::string label;  // 单位名称, 一、总体情况, 三、… · 一、… · 自然人
-};
 NIANBAO_API std::vector<RosterColumn> roster_columns(const Form& form);
 
 }  // namespace nianbao

@@ -33,7 +33,9 @@
 // (and named) without running any of its code.
 // 2: OutputPlugin::write_summary; 3: check(), Attachment, Report::contact;
 // 4: InputRequest::files (files an input refers to, read through the core);
-// 5: SummaryEntry::files (what each report published, for an index).
+// 5: SummaryEntry::files (what each report published, for an index);
+//    no Form in OutputRequest or SummaryRequest — their data comes prepared
+//    (Document::form, kind_label, cell_labels; SummaryRequest::columns, kinds, roster).
 #define NIANBAO_PLUGIN_ABI_VERSION 5
 #define NIANBAO_PLUGIN_SYMBOL_PREFIX "nianbao_plugin_v"
 #define NIANBAO_CAT_(a, b) a##b
@@ -117,12 +119,23 @@ class NIANBAO_API OutputFiles {
 // nothing. Plugins that build their file in memory write it with this.
 NIANBAO_API void write_bytes(const std::filesystem::path& file, std::string_view bytes);
 
+// What an output renders: the Document (laid out for any format, with the
+// labels and the report's own fields prepared) and the checks' findings. The
+// Report is there for outputs that export the data itself, each cell with
+// its provenance (json); no output needs the form.
 struct OutputRequest {
   const Document& doc;
-  const Report& report;
-  const Form& form;
   const std::vector<Finding>& findings;
   const Options& options;
+  const Report& report;
+};
+
+// A column of a roster workbook (`nianbao template --roster`): what the
+// header row says, and whether it takes a number (a table cell) or text.
+struct RosterColumn {
+  std::string key;    // agency, text.overview, applications.new_received.natural_person
+  std::string label;  // 单位名称, 一、总体情况, 三、… · 一、… · 自然人
+  bool cell = false;  // a table cell: a number
 };
 
 // One report of a build, as a manifest-level output (the county workbook) sees it.
@@ -141,11 +154,14 @@ struct SummaryEntry {
   std::vector<std::string> files;  // what the report published, as names in the output folder (an index links them)
 };
 
+// A whole build, prepared from the form so that no output reads it.
 struct SummaryRequest {
-  const Form& form;
   const std::vector<SummaryEntry>& entries;  // in manifest order
   const Options& options;
   std::string date;  // ISO date for document properties (SOURCE_DATE_EPOCH, build_date, or from the data)
+  std::vector<std::string> columns;  // the key totals' names (新收申请…), as SummaryEntry::values holds them
+  std::vector<std::string> kinds;    // kind keys in the form's order (a county lists townships first)
+  std::vector<RosterColumn> roster;  // a roster workbook's columns, in order
 };
 
 class NIANBAO_API OutputPlugin {

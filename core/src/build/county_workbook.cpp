@@ -8,6 +8,7 @@
 
 #include "../result_json.hpp"
 
+#include <nianbao/grid_input.hpp>
 #include <nianbao/hash.hpp>
 #include <nianbao/version.hpp>
 
@@ -35,6 +36,19 @@ BuildResult Pipeline::write_summaries(const std::vector<ReportResult>& reports, 
   }
   return out;
 }
+
+namespace {
+
+// What a whole-build output needs of the form, prepared: it never reads the form.
+SummaryRequest summary_request(const Form& form, const std::vector<SummaryEntry>& entries, const Options& options,
+                               const std::string& date) {
+  SummaryRequest rq{entries, options, date, {}, {}, roster_columns(form)};
+  for (const auto& c : form.summary) rq.columns.push_back(c.label);
+  for (const auto& k : form.kinds) rq.kinds.push_back(k.key);
+  return rq;
+}
+
+}  // namespace
 
 ReportResult Pipeline::run_summary(const ResolvedOutput& out, const std::vector<ReportResult>& reports,
                                    const RunOptions& run, const StagingArea& area) {
@@ -93,7 +107,7 @@ ReportResult Pipeline::run_summary(const ResolvedOutput& out, const std::vector<
           try {
             StagedFiles files(area, slot);
             detail::worker_phase("output plugin '" + use.plugin + "'\twriting the build's summary");
-            output_plugin(use).write_summary(SummaryRequest{form_, entries, options, date}, files);
+            output_plugin(use).write_summary(summary_request(form_, entries, options, date), files);
             json staged = json::array();
             for (const auto& f : files.release()) staged.push_back({f.staged.string(), f.target.string(), f.sha256, f.bytes});
             return json{{"staged", staged}}.dump();

@@ -125,7 +125,7 @@ Pipeline::Outcome Pipeline::build_item(const Item& item, const Planned& plan, co
         const std::string who = "output plugin '" + p.use.plugin + "'";
         detail::worker_phase(who + "\twriting report " + report.id);
         try {
-          output_plugin(p.use).write(OutputRequest{doc, report, form_, rr.findings, p.options}, files);
+          output_plugin(p.use).write(OutputRequest{doc, rr.findings, p.options, report}, files);
         } catch (const Error&) {
           throw;
         } catch (const std::exception& e) {
