@@ -219,27 +219,33 @@ text.overview = 本镇认真贯彻落实《中华人民共和国政府信息公�
 applications.new_received.natural_person = 37
 )";
 
-const char* const kOutputRun = R"(# Builds test/report.yaml with the plugin and checks the file it wrote.
-cmake_minimum_required(VERSION 3.25)  # @…@ is text here, not a variable
+// test/run.cmake: the build both kinds share, then what each checks. @DATA@
+// is the test's data file; @EXT@ the extension of the one file expected.
+const char* const kRunBuild = R"(# Builds test/@DATA@ with the plugin, loaded through the manifest's plugin_dirs,
+# and checks what was written.
+cmake_minimum_required(VERSION 3.25)  # @…@ below is text, not a variable
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
 file(READ "${DATA}/manifest.yaml" manifest)
 string(REPLACE "@PLUGINS@" "${PLUGINS}" manifest "${manifest}")
 file(WRITE "${WORK}/manifest.yaml" "${manifest}")
-file(COPY "${DATA}/report.yaml" DESTINATION "${WORK}")
+file(COPY "${DATA}/@DATA@" DESTINATION "${WORK}")
 # --write-invalid: the test report fills one cell; the rules' errors about the
-# rest must not keep the plugin from writing.
+# rest must not keep the file from being written.
 execute_process(COMMAND "${NIANBAO}" build manifest.yaml --write-invalid --progress none
                 WORKING_DIRECTORY "${WORK}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0 AND NOT rc EQUAL 65)
   message(FATAL_ERROR "nianbao build exited ${rc}:\n${err}")
 endif()
-file(GLOB written "${WORK}/out/*.md")
+file(GLOB written "${WORK}/out/*.@EXT@")
 list(LENGTH written count)
 if(NOT count EQUAL 1)
-  message(FATAL_ERROR "expected one .md file in out/, found ${count}:\n${err}")
+  message(FATAL_ERROR "expected one .@EXT@ file in out/, found ${count}:\n${err}")
 endif()
-file(READ "${written}" md)
+)";
+
+// The output plugin's Markdown has the title, a heading, a label and the number.
+const char* const kOutputCheck = R"(file(READ "${written}" md)
 foreach(expected "# 测试镇人民政府2023年政府信息公开工作年度报告" "## 一、总体情况" "自然人" "| 37 |")
   string(FIND "${md}" "${expected}" at)
   if(at EQUAL -1)
@@ -248,28 +254,8 @@ foreach(expected "# 测试镇人民政府2023年政府信息公开工作年度�
 endforeach()
 )";
 
-const char* const kInputRun = R"(# Builds test/report.txt through the plugin and checks, in the json record
-# nianbao writes, that a cell was read with its value and its place.
-cmake_minimum_required(VERSION 3.25)  # @…@ is text here, not a variable
-file(REMOVE_RECURSE "${WORK}")
-file(MAKE_DIRECTORY "${WORK}")
-file(READ "${DATA}/manifest.yaml" manifest)
-string(REPLACE "@PLUGINS@" "${PLUGINS}" manifest "${manifest}")
-file(WRITE "${WORK}/manifest.yaml" "${manifest}")
-file(COPY "${DATA}/report.txt" DESTINATION "${WORK}")
-# --write-invalid: the test report fills one cell; the rules' errors about the
-# rest must not keep the record from being written.
-execute_process(COMMAND "${NIANBAO}" build manifest.yaml --write-invalid --progress none
-                WORKING_DIRECTORY "${WORK}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-if(NOT rc EQUAL 0 AND NOT rc EQUAL 65)
-  message(FATAL_ERROR "nianbao build exited ${rc}:\n${err}")
-endif()
-file(GLOB written "${WORK}/out/*.json")
-list(LENGTH written count)
-if(NOT count EQUAL 1)
-  message(FATAL_ERROR "expected one .json record in out/, found ${count}:\n${err}")
-endif()
-file(READ "${written}" record)
+// The input plugin read the cell's value at its line (nianbao's json record says).
+const char* const kInputCheck = R"(file(READ "${written}" record)
 string(JSON value GET "${record}" cells "applications.new_received.natural_person" value)
 string(JSON line GET "${record}" cells "applications.new_received.natural_person" source line)
 string(JSON agency GET "${record}" agency)
@@ -325,14 +311,15 @@ std::string new_plugin(const std::string& name, const std::string& kind, const f
       {"@VERSION_MM@", version.substr(0, version.rfind('.'))},
       {"@ABI@", std::to_string(NIANBAO_PLUGIN_ABI_VERSION)}};
   const bool output = kind == "output";
+  const std::string data = output ? "report.yaml" : "report.txt";
   // @PLUGINS@ stays for run.cmake to replace with the build folder.
   const std::vector<std::pair<std::string, std::string>> files = {
       {"CMakeLists.txt", fill(kCMake, values)},
       {kind + "_" + name + ".cpp", fill(output ? kOutputSource : kInputSource, values)},
       {"README.md", fill(kReadme, values)},
       {"test/manifest.yaml", fill(output ? kOutputManifest : kInputManifest, {{"@NAME@", name}})},
-      {output ? "test/report.yaml" : "test/report.txt", output ? kReportYaml : kReportTxt},
-      {"test/run.cmake", output ? kOutputRun : kInputRun},
+      {"test/" + data, output ? kReportYaml : kReportTxt},
+      {"test/run.cmake", fill(kRunBuild, {{"@DATA@", data}, {"@EXT@", output ? "md" : "json"}}) + (output ? kOutputCheck : kInputCheck)},
   };
   std::string listing;
   for (const auto& [file, text] : files) {
