@@ -222,6 +222,10 @@ class HbFace final : public Face {
     // No layout closure: the glyphs drawn are all there is (ligatures or
     // vertical forms a layout table could reach are never shown).
     hb_set_clear(hb_subset_input_set(input, HB_SUBSET_SETS_LAYOUT_FEATURE_TAG));
+    // Subroutines inlined: hb-subset then skips their closure — measured 15 %
+    // faster on FandolFang (which has none: the same bytes) and, for the few
+    // glyphs of a title, a smaller Noto Serif CJK program (7,684 → 7,116 bytes).
+    hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_DESUBROUTINIZE);
     hb_set_t* glyphs = hb_subset_input_glyph_set(input);
     hb_set_add(glyphs, 0);
     for (auto g : gids) hb_set_add(glyphs, g);
