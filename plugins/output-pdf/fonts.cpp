@@ -216,7 +216,7 @@ class HbFace final : public Face {
   const std::string& postscript_name() const override { return ps_name_; }
   std::string where() const override { return where_; }
 
-  Subset subset(const std::set<std::uint32_t>& gids) const override {
+  Subset subset(const std::set<char32_t>& characters) const override {
     hb_subset_input_t* input = hb_subset_input_create_or_fail();
     if (!input) throw std::bad_alloc();
     // No layout closure: the glyphs drawn are all there is (ligatures or
@@ -226,9 +226,11 @@ class HbFace final : public Face {
     // faster on FandolFang (which has none: the same bytes) and, for the few
     // glyphs of a title, a smaller Noto Serif CJK program (7,684 → 7,116 bytes).
     hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_DESUBROUTINIZE);
-    hb_set_t* glyphs = hb_subset_input_glyph_set(input);
-    hb_set_add(glyphs, 0);
-    for (auto g : gids) hb_set_add(glyphs, g);
+    // Asked by character, not by glyph: hb-subset then looks up just these
+    // in the cmap instead of walking all of it — for Noto Serif CJK's 65,535
+    // glyphs, 3.6 ms a subset by glyph, 0.7 ms by character.
+    hb_set_t* unicodes = hb_subset_input_unicode_set(input);
+    for (char32_t c : characters) hb_set_add(unicodes, static_cast<hb_codepoint_t>(c));
     // A PDF draws glyphs by number: the layout tables and the vertical
     // metrics of CJK faces are dead weight in every document.
     hb_set_t* drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
@@ -247,7 +249,8 @@ class HbFace final : public Face {
     Subset out;
     out.cff = cff_;
     const hb_map_t* map = hb_subset_plan_old_to_new_glyph_mapping(plan);
-    for (auto g : gids) {
+    for (char32_t c : characters) {
+      const std::uint32_t g = glyph(c);
       hb_codepoint_t n = hb_map_get(map, g);
       if (n != HB_MAP_VALUE_INVALID) out.gids[g] = n;
     }

@@ -8,7 +8,7 @@
 //                                                                // or "/path/uming.ttc#0"
 //   auto face = load_face(spec);          // throws Error(config) naming the package to install
 //   face->glyph(U'政'); face->advance(U'政');
-//   Subset s = face->subset({gid, …});   // s.bytes, s.cff, s.new_gid(gid)
+//   Subset s = face->subset({U'政', …});  // s.bytes, s.cff, s.new_gid(face->glyph(U'政'))
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -51,7 +51,8 @@ class Face {
   // Advance width of glyph `gid` / of `c`, in em.
   virtual double advance_of(std::uint32_t gid) const = 0;
   double advance(char32_t c) const { return advance_of(glyph(c)); }
-  virtual Subset subset(const std::set<std::uint32_t>& gids) const = 0;
+  // The glyphs that draw `characters` (by the face's cmap), and .notdef.
+  virtual Subset subset(const std::set<char32_t>& characters) const = 0;
 
   // For the font descriptor: in 1/1000 em.
   struct Metrics {

@@ -67,22 +67,22 @@ struct Embedding {
   std::string program;  // subset.bytes, deflated
 };
 
-std::shared_ptr<const Embedding> embedding(const pdf_output::Face& face, const std::set<std::uint32_t>& gids) {
+std::shared_ptr<const Embedding> embedding(const pdf_output::Face& face, const std::set<char32_t>& characters) {
   struct Kept {
     std::shared_ptr<const Embedding> embedding;
     bool reused = false;
   };
   static std::mutex mutex;
-  static std::map<std::pair<const pdf_output::Face*, std::set<std::uint32_t>>, Kept> kept;
+  static std::map<std::pair<const pdf_output::Face*, std::set<char32_t>>, Kept> kept;
   std::lock_guard lock(mutex);
-  auto key = std::make_pair(&face, gids);
+  auto key = std::make_pair(&face, characters);
   auto it = kept.find(key);
   if (it != kept.end()) {
     it->second.reused = true;
     return it->second.embedding;
   }
   auto e = std::make_shared<Embedding>();
-  e->subset = face.subset(gids);
+  e->subset = face.subset(characters);
   e->program = deflated(e->subset.bytes);
   // Bounded: a body face's subsets differ from report to report and go; the
   // shared ones stay.
@@ -179,9 +179,10 @@ class DocumentFonts {
   void create() {
     for (auto& [key, f] : fonts_) {
       if (f.unicode.size() < 2) continue;  // a fallback this document never draws with: not embedded
-      std::set<std::uint32_t> gids;
-      for (const auto& [g, c] : f.unicode) gids.insert(g);
-      f.embedded = embedding(*f.face, gids);
+      std::set<char32_t> characters;  // those drawn; .notdef comes with every subset
+      for (const auto& [g, c] : f.unicode)
+        if (g != 0) characters.insert(c);
+      f.embedded = embedding(*f.face, characters);
       f.name = std::to_string(++count_);
       f.type0 = doc_.GetObjects().CreateObject("Font");
     }
