@@ -1,6 +1,7 @@
 #include <nianbao/error.hpp>
 
 #include <array>
+#include <cerrno>
 
 namespace nianbao {
 
@@ -82,6 +83,24 @@ std::string Problems::text() const {
   for (const auto& e : kept_) s += (s.empty() ? "" : "\n") + std::string(e.what());
   if (total_ > kept_.size()) s += "\n……另有 " + std::to_string(total_ - kept_.size()) + " 处错误未列出（共 " + std::to_string(total_) + " 处）";
   return s;
+}
+
+ExitCode file_error_code(int err) {
+  switch (err) {
+    case ENOSPC:
+    case EDQUOT:
+    case EFBIG:
+    case EROFS:
+    case EACCES:
+    case EPERM:
+    case ENAMETOOLONG:
+    case ENOTDIR:
+    case ELOOP:
+    case EEXIST:
+      return ExitCode::cant_create;
+    default:
+      return ExitCode::io;
+  }
 }
 
 }  // namespace nianbao

@@ -13,24 +13,6 @@ namespace nianbao {
 
 namespace fs = std::filesystem;
 
-ExitCode file_error_code(int err) {
-  switch (err) {
-    case ENOSPC:
-    case EDQUOT:
-    case EFBIG:
-    case EROFS:
-    case EACCES:
-    case EPERM:
-    case ENAMETOOLONG:
-    case ENOTDIR:
-    case ELOOP:
-    case EEXIST:
-      return ExitCode::cant_create;
-    default:
-      return ExitCode::io;
-  }
-}
-
 namespace detail {
 
 [[noreturn]] void fail(int err, const std::string& what, const fs::path& where) {

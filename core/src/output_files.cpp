@@ -56,7 +56,6 @@ bool plain_name(const std::string& name) {
 
 }  // namespace
 
-
 // ---- the staging area of a build -------------------------------------------
 
 StagingArea::StagingArea(fs::path out_dir) : out_dir_(std::move(out_dir)) {
@@ -270,7 +269,7 @@ void write_file_atomically(const fs::path& target, const std::function<void(cons
       ::close(fd);
       throw;
     }
-    if (::close(fd) != 0 && errno != EINTR) fail(errno, "cannot write", target);
+    close_checked(fd, target);
     return;
   }
   std::string tmpl = (target.parent_path() / (kTempPrefix + "XXXXXX")).string();
@@ -313,6 +312,5 @@ std::size_t remove_dead_temp_files(const fs::path& dir) {
   }
   return removed;
 }
-
 
 }  // namespace nianbao

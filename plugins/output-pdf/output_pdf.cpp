@@ -59,7 +59,7 @@ void set_deflated_stream(pd::PdfObject* obj, const std::string& compressed) {
 }
 
 // A face's subset and its deflated font program, kept by the worker for the
-// next report that draws the same glyphs: a county's reports share their
+// next report that draws the same characters: a county's reports share their
 // table labels and headings, so the table and heading faces are subset and
 // compressed once per worker, and every PDF gets the same bytes for them.
 struct Embedding {
