@@ -154,8 +154,19 @@ std::string one_line(std::string s) {
   return s;
 }
 
+// The index page's name: a plain file name in the output folder, refused
+// before any report is built otherwise.
+const std::string& index_file(const nianbao::Options& options) {
+  const std::string& file = options.string("index_file");
+  if (file.empty() || file == "." || file == ".." || file.find('/') != std::string::npos || file.find('\\') != std::string::npos)
+    throw Error(ExitCode::config, "html option index_file must be a file name, not \"" + file + "\"", options.get("index_file").source);
+  return file;
+}
+
 class HtmlOutput : public nianbao::OutputPlugin {
  public:
+  void check(const nianbao::Options& options) override { index_file(options); }
+
   void write(const nianbao::OutputRequest& rq, nianbao::OutputFiles& files) override {
     const nianbao::Document& doc = rq.doc;
     std::string h = page_head(one_line(doc.title), kStyle);
@@ -191,9 +202,7 @@ class HtmlOutput : public nianbao::OutputPlugin {
   // The index: every report of the build in manifest order, its kind and
   // year, what the checks said, and links to the files it published.
   void write_summary(const nianbao::SummaryRequest& rq, nianbao::OutputFiles& files) override {
-    const std::string& file = rq.options.string("index_file");
-    if (file.empty() || file.find('/') != std::string::npos || file.find('\\') != std::string::npos)
-      throw Error(ExitCode::config, "html option index_file must be a file name, not \"" + file + "\"", rq.options.get("index_file").source);
+    const std::string& file = index_file(rq.options);
     int year = 0, ok = 0, warned = 0, failed = 0;
     for (const auto& e : rq.entries) year = std::max(year, e.year);
     std::string rows;

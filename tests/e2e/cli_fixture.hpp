@@ -22,6 +22,8 @@ namespace e2e {
 namespace fs = std::filesystem;
 
 inline const std::string kTitle = "官坡镇人民政府2023年政府信息公开工作年度报告";
+// Debian's python3, which has openpyxl (the tests' readback scripts use it).
+inline const std::string kPython = "/usr/bin/python3";
 
 inline std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -126,6 +128,14 @@ class Cli : public ::testing::Test {
   }
 
   fs::path report_txt() { return dir / "out" / (kTitle + ".txt"); }
+
+  // This build of nianbao installed into dir/prefix, as `cmake --install` does.
+  fs::path install() {
+    fs::path prefix = dir / "prefix";
+    std::string cmd = std::string("'") + CMAKE_EXE + "' --install '" + BUILD_DIR + "' --prefix '" + prefix.string() + "' >/dev/null";
+    EXPECT_EQ(std::system(cmd.c_str()), 0);
+    return prefix;
+  }
 
   // What a command-line tool (pdftotext, pdffonts, pdfinfo) prints; it must succeed.
   std::string tool(const std::string& cmd) {

@@ -243,9 +243,7 @@ TEST_F(Cli, AMisspeltCommandGetsADidYouMean) {
 }
 
 TEST_F(Cli, InstalledTreeFindsItsPluginsAndForm) {
-  fs::path prefix = dir / "prefix";
-  std::string cmd = std::string("'") + CMAKE_EXE + "' --install '" + BUILD_DIR + "' --prefix '" + prefix.string() + "' >/dev/null";
-  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  fs::path prefix = install();
   Outcome p = run("plugins", (prefix / "bin/nianbao").string());
   EXPECT_EQ(p.rc, 0) << p.err;
   EXPECT_NE(p.out.find("input yaml"), std::string::npos);

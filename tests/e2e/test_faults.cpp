@@ -60,6 +60,17 @@ class Faults : public Cli {
   }
   static std::string title(const std::string& agency) { return agency + "2023年政府信息公开工作年度报告"; }
 
+  // Fills the file system of `folder` (a test's small tmpfs) with `filler`
+  // until about `room` bytes are left; false when it had less to begin with.
+  bool fill_leaving(const fs::path& folder, std::uintmax_t room) {
+    struct statvfs st {};
+    if (::statvfs(folder.c_str(), &st) != 0) return false;
+    const std::uintmax_t free_bytes = st.f_bavail * st.f_frsize;
+    if (free_bytes < room + 20000) return false;
+    spit(folder / "filler", std::string(free_bytes - room, 'x'));
+    return true;
+  }
+
   // Hidden files a build may leave in the output folder: only its lock.
   std::vector<std::string> leftovers(const fs::path& d) {
     std::vector<std::string> out;
@@ -101,11 +112,7 @@ TEST_F(Faults, AFullDiskPublishesNothingKeepsLastNightsFilesAndTheNextBuildFinis
   for (const auto& n : out_files()) good[n] = slurp(dir / "out" / n);
 
   edit("report.yaml", "未收到依申请公开申请信息", "未收到依申请公开申请信息（更正）");  // tonight's data differs
-  struct statvfs st {};
-  ASSERT_EQ(::statvfs((dir / "out").c_str(), &st), 0);
-  std::uintmax_t free_bytes = st.f_bavail * st.f_frsize;
-  ASSERT_GT(free_bytes, 60000u);
-  spit(dir / "out" / "filler", std::string(free_bytes - 40000, 'x'));  // room for the text, not the PDF
+  ASSERT_TRUE(fill_leaving(dir / "out", 40000));  // room for the text, not the PDF
 
   Outcome r = run("build manifest.yaml --summary summary.json");
   EXPECT_EQ(r.rc, 73) << r.err;
@@ -138,6 +145,46 @@ TEST_F(Faults, AWriteTheSystemRefusesFailsTheReportAndPublishesNothing) {
   EXPECT_NE(err.find("File too large"), std::string::npos) << err;
   EXPECT_EQ(slurp(dir / "out" / (kTitle + ".pdf")), pdf);
   EXPECT_TRUE(leftovers(dir / "out").empty());
+}
+
+// The html output on the same path: its page meeting a full disk fails the
+// report, yesterday's page stays, and the index says the report was not built.
+TEST_F(Faults, AnHtmlPageOnAFullDiskPublishesNothingAndTheIndexSaysSo) {
+  NEEDS_ROOT("mounts a small tmpfs as the output folder");
+  Tmpfs disk(dir / "out", "size=1m");
+  ASSERT_TRUE(disk.mounted());
+  edit("manifest.yaml", "outputs: [text, xlsx, pdf]", "outputs: [html]");
+  spit(dir / "manifest.yaml", slurp(dir / "manifest.yaml") + "summary: [html]\n");
+  ASSERT_EQ(run("build manifest.yaml").rc, 0);
+  const fs::path page = dir / "out" / (kTitle + ".html");
+  const std::string good = slurp(page);
+  ASSERT_GT(good.size(), 20000u);
+  ASSERT_NE(slurp(dir / "out/index.html").find("<a href"), std::string::npos);
+
+  edit("report.yaml", "未收到依申请公开申请信息", "未收到依申请公开申请信息（更正）");
+  ASSERT_TRUE(fill_leaving(dir / "out", 12000));  // room for the index, not the page
+
+  Outcome r = run("build manifest.yaml");
+  EXPECT_EQ(r.rc, 73) << r.err;
+  EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
+  EXPECT_EQ(slurp(page), good) << "yesterday's page was replaced";
+  EXPECT_TRUE(leftovers(dir / "out").empty());
+  const std::string index = slurp(dir / "out/index.html");
+  EXPECT_NE(index.find("未生成"), std::string::npos) << index;
+  EXPECT_EQ(index.find("<a href"), std::string::npos) << "a report that published nothing has no links";
+}
+
+// An index file name that would leave the output folder is refused where it
+// is written, before any report is built.
+TEST_F(Faults, AnHtmlIndexNameOutsideTheOutputFolderIsRefusedBeforeAnythingIsBuilt) {
+  edit("manifest.yaml", "outputs: [text, xlsx, pdf]", "outputs: [html]");
+  spit(dir / "manifest.yaml", slurp(dir / "manifest.yaml") + "summary: [{plugin: html, index_file: ../escape.html}]\n");
+  Outcome r = run("build manifest.yaml");
+  EXPECT_EQ(r.rc, 78) << r.err;
+  EXPECT_NE(r.err.find("manifest.yaml:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("index_file must be a file name"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "escape.html"));
+  EXPECT_TRUE(out_files().empty()) << "nothing built before the refusal";
 }
 
 // ---- 1b. Freshness by content ----------------------------------------------------

@@ -20,7 +20,6 @@ namespace {
 
 using json = nlohmann::json;
 
-const std::string kPython = "/usr/bin/python3";
 
 class Html : public Cli {
  protected:

@@ -17,13 +17,6 @@ using namespace e2e;
 
 class PluginSdk : public Cli {
  protected:
-  // nianbao installed into a prefix of its own, as `cmake --install` does.
-  fs::path install() {
-    fs::path prefix = dir / "prefix";
-    std::string cmd = std::string("'") + CMAKE_EXE + "' --install '" + BUILD_DIR + "' --prefix '" + prefix.string() + "' >/dev/null";
-    EXPECT_EQ(std::system(cmd.c_str()), 0);
-    return prefix;
-  }
   // Configures, builds and tests a plugin project against `prefix`; the log on failure.
   int build_and_test(const fs::path& project, const fs::path& prefix, std::string& log) {
     std::string q = "'" + project.string() + "'";
@@ -130,6 +123,20 @@ TEST_F(PluginSdk, PluginsJsonDescribesEveryPluginAndItsOptions) {
       EXPECT_TRUE(body);
     }
   EXPECT_TRUE(j["refused"].empty());
+
+  // Damaged and foreign plugin files are listed with the reason, and the exit says so.
+  r = run(std::string("--plugin-dir '") + FIXTURE_DIR + "' plugins --json");
+  EXPECT_EQ(r.rc, 69) << r.err;
+  j = nlohmann::json::parse(r.out);
+  bool other_abi = false;
+  for (const auto& f : j["refused"]) {
+    EXPECT_FALSE(f["why"].get<std::string>().empty()) << f.dump();
+    if (f["file"].get<std::string>().find("nianbao-output-otherabi.so") != std::string::npos) {
+      other_abi = true;
+      EXPECT_NE(f["why"].get<std::string>().find("built for plugin ABI 99"), std::string::npos) << f.dump();
+    }
+  }
+  EXPECT_TRUE(other_abi) << r.out;
 }
 
 }  // namespace

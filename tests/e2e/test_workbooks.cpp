@@ -17,7 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-const std::string kPython = "/usr/bin/python3";
 
 class Workbooks : public Cli {
  protected:

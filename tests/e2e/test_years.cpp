@@ -15,7 +15,6 @@ namespace {
 // What a run printed: findings on stdout, the errors and the tally on stderr.
 std::string said(const Outcome& r) { return r.out + r.err; }
 
-const std::string kPython = "/usr/bin/python3";
 
 // "carry_forward: {natural_person: 0, …, total: 0}" with natural_person and total set to n.
 std::string row(const std::string& key, int n) {
