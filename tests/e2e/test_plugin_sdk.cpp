@@ -97,6 +97,18 @@ TEST_F(PluginSdk, NewPluginRefusesBadNamesAndNeverOverwrites) {
   EXPECT_NE(r.err.find("already exists"), std::string::npos) << r.err;
   EXPECT_EQ(slurp(dir / "nianbao-output-html/mine.cpp"), "// my own work\n");
   EXPECT_FALSE(fs::exists(dir / "nianbao-output-html/CMakeLists.txt"));
+
+  // A write the system refuses (1 KB files at most: the CMakeLists.txt is
+  // larger) leaves no half project behind, nor its hidden staging folder.
+  r = run("new-plugin portal", NIANBAO_EXE, "ulimit -f 1; trap '' XFSZ;");
+  EXPECT_EQ(r.rc, 73) << r.err;
+  EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string n = e.path().filename().string();
+    EXPECT_TRUE(n.find("portal") == std::string::npos) << n << " was left behind";
+  }
+  EXPECT_EQ(run("new-plugin portal").rc, 0) << "the next try is not refused";
+  EXPECT_TRUE(fs::exists(dir / "nianbao-output-portal/test/run.cmake"));
 }
 
 TEST_F(PluginSdk, PluginsJsonDescribesEveryPluginAndItsOptions) {

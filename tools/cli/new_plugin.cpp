@@ -5,6 +5,12 @@
 #include <nianbao/plugin.hpp>
 #include <nianbao/version.hpp>
 
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <cerrno>
+#include <cstring>
 #include <map>
 #include <regex>
 #include <vector>
@@ -321,11 +327,28 @@ std::string new_plugin(const std::string& name, const std::string& kind, const f
       {"test/" + data, output ? kReportYaml : kReportTxt},
       {"test/run.cmake", fill(kRunBuild, {{"@DATA@", data}, {"@EXT@", output ? "md" : "json"}}) + (output ? kOutputCheck : kInputCheck)},
   };
+  // Written whole or not at all: into a hidden folder beside `dir`, renamed
+  // into place when every file is there — a full disk leaves no half
+  // project that the next try would then refuse as existing.
+  std::string tmpl = (dir.parent_path() / (".nianbao-new-" + name + "-XXXXXX")).string();
+  if (!::mkdtemp(tmpl.data()))
+    throw Error(nianbao::file_error_code(errno), std::string("cannot create the plugin's folder: ") + std::strerror(errno),
+                {nianbao::display_path(dir.parent_path())});
+  const fs::path staging = tmpl;
   std::string listing;
-  for (const auto& [file, text] : files) {
-    nianbao::create_parent_folders(dir / file);
-    nianbao::write_file_atomically(dir / file, text);
-    listing += nianbao::display_path(dir / file) + "\n";
+  try {
+    for (const auto& [file, text] : files) {
+      nianbao::create_parent_folders(staging / file);
+      nianbao::write_file_atomically(staging / file, text);
+      listing += nianbao::display_path(dir / file) + "\n";
+    }
+    if (::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, dir.c_str(), RENAME_NOREPLACE) != 0)
+      throw Error(errno == EEXIST ? ExitCode::cant_create : nianbao::file_error_code(errno),
+                  errno == EEXIST ? "already exists: nothing was written" : std::string("cannot create: ") + std::strerror(errno),
+                  {nianbao::display_path(dir)});
+  } catch (...) {
+    fs::remove_all(staging, ec);
+    throw;
   }
   return listing;
 }
