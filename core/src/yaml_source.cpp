@@ -3,6 +3,7 @@
 
 #include <nianbao/text.hpp>
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
 
@@ -20,6 +21,26 @@ namespace {
 // configuration in English.
 std::string say(ExitCode code, const std::string& zh, const std::string& en) { return code == ExitCode::data ? zh : en; }
 
+std::string too_deep(ExitCode code) {
+  return say(code, "YAML 嵌套超过 " + std::to_string(YamlFile::max_depth) + " 层，报表数据不会这样深",
+             "nested more than " + std::to_string(YamlFile::max_depth) + " levels deep: no nianbao file is");
+}
+
+// The same bound on a tree without aliases, at the collection that opens
+// one level too many.
+void check_depth(const YamlFile& f, const YAML::Node& n, int depth, ExitCode code) {
+  if (!n.IsMap() && !n.IsSequence()) return;
+  if (depth >= YamlFile::max_depth) throw Error(code, too_deep(code), f.loc(n));
+  if (n.IsSequence()) {
+    for (const auto& e : n) check_depth(f, e, depth + 1, code);
+    return;
+  }
+  for (const auto& kv : n) {
+    check_depth(f, kv.first, depth + 1, code);
+    check_depth(f, kv.second, depth + 1, code);
+  }
+}
+
 // A first pass over the parser's events, before any tree is built: refuses
 // what would take unbounded time or stack — nesting deeper than any form
 // needs, and aliases that expand past a node budget ("billion laughs": ten
@@ -33,6 +54,7 @@ class Guard : public YAML::EventHandler {
   void OnNull(const YAML::Mark& m, YAML::anchor_t a) override { leaf(m, a); }
   void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t a, const std::string&) override { leaf(m, a); }
   void OnAlias(const YAML::Mark& m, YAML::anchor_t a) override {
+    aliased_ = true;
     add(m, a < sizes_.size() ? sizes_[a] : 1);
   }
   void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a, YAML::EmitterStyle::value) override { open(m, a); }
@@ -43,14 +65,18 @@ class Guard : public YAML::EventHandler {
  private:
   void add(const YAML::Mark& m, std::uint64_t n) {
     nodes_ += n;
-    if (nodes_ > YamlFile::max_nodes)
+    if (nodes_ <= YamlFile::max_nodes) return;
+    const std::string max = std::to_string(YamlFile::max_nodes);
+    if (aliased_)
       throw Error(code_,
                   say(code_,
-                      "YAML 别名（*）展开后节点过多（超过 " + std::to_string(YamlFile::max_nodes) +
-                          " 个），疑似恶意文件；请直接写出各项，不要层层引用别名",
-                      "more than " + std::to_string(YamlFile::max_nodes) +
-                          " nodes once YAML aliases (*) are expanded: refused (write the values out instead)"),
+                      "YAML 别名（*）展开后节点过多（超过 " + max + " 个），疑似恶意文件；请直接写出各项，不要层层引用别名",
+                      "more than " + max + " nodes once YAML aliases (*) are expanded: refused (write the values out instead)"),
                   file_.loc_of_mark(m));
+    throw Error(code_,
+                say(code_, "YAML 节点过多（超过 " + max + " 个），不是一份报表数据",
+                    "more than " + max + " YAML nodes: no nianbao file has that many"),
+                file_.loc_of_mark(m));
   }
   void remember(YAML::anchor_t a, std::uint64_t size) {
     if (a == 0) return;
@@ -64,10 +90,7 @@ class Guard : public YAML::EventHandler {
   void open(const YAML::Mark& m, YAML::anchor_t a) {
     add(m, 1);
     if (open_.size() >= static_cast<std::size_t>(YamlFile::max_depth))
-      throw Error(code_,
-                  say(code_, "YAML 嵌套超过 " + std::to_string(YamlFile::max_depth) + " 层，报表数据不会这样深",
-                      "nested more than " + std::to_string(YamlFile::max_depth) + " levels deep: no nianbao file is"),
-                  file_.loc_of_mark(m));
+      throw Error(code_, too_deep(code_), file_.loc_of_mark(m));
     open_.push_back({a, nodes_ - 1});
   }
   void close() {
@@ -79,10 +102,19 @@ class Guard : public YAML::EventHandler {
 
   const YamlFile& file_;
   ExitCode code_;
+  bool aliased_ = false;
   std::uint64_t nodes_ = 0;
   std::vector<std::uint64_t> sizes_;  // expanded size of each anchored node
   std::vector<std::pair<YAML::anchor_t, std::uint64_t>> open_;
 };
+
+void guard_events(const YamlFile& f, const std::string& text, ExitCode code) {
+  std::istringstream events(text);
+  YAML::Parser parser(events);
+  Guard guard(f, code);
+  while (parser.HandleNextDocument(guard)) {
+  }
+}
 
 }  // namespace
 
@@ -108,12 +140,22 @@ YamlFile YamlFile::parse(const std::string& raw, const std::string& display, Exi
   }
   f.check_characters(syntax_code);
   try {
-    std::istringstream events(text);
-    YAML::Parser parser(events);
-    Guard guard(f, syntax_code);
-    while (parser.HandleNextDocument(guard)) {
-    }
+    // Aliases are what can make a short file stand for a huge tree. Without
+    // a `*` there are none, and a file of n bytes has fewer than 3n nodes, so
+    // a file of ordinary size is read once and its depth checked on the tree
+    // (yaml-cpp itself stops at 2,000 levels, before its stack runs out).
+    const bool guarded = text.find('*') != std::string::npos || text.size() > YamlFile::max_nodes / 3;
+    if (guarded) guard_events(f, text, syntax_code);
     f.root_ = YAML::Load(text);
+    if (!guarded) check_depth(f, f.root_, 0, syntax_code);
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp stopped at its own bound, far past ours; the event pass
+    // names the place where ours was crossed.
+    try {
+      guard_events(f, text, syntax_code);
+    } catch (const YAML::Exception&) {
+    }
+    throw Error(syntax_code, too_deep(syntax_code), f.loc_of_mark(e.mark));
   } catch (const YAML::Exception& e) {
     throw Error(syntax_code, say(syntax_code, "YAML 格式错误：", "YAML syntax error: ") + e.msg, f.loc_of_mark(e.mark));
   }

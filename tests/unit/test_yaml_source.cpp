@@ -48,6 +48,18 @@ TEST(YamlGuard, AnAliasBombIsRefusedQuicklyAtTheAliasThatOverflows) {
   EXPECT_NE(m.message().find("aliases"), std::string::npos) << m.what();
 }
 
+// Without any alias, a file large enough to hold millions of nodes is counted
+// before a tree is built (a tree of yaml-cpp nodes costs hundreds of bytes each).
+TEST(YamlGuard, MillionsOfNodesWithoutAnAliasAreRefusedBeforeATreeIsBuilt) {
+  std::string keys = "{";
+  for (int i = 0; i <= 1000000; ++i) keys += "a,";  // a key and its empty value: two nodes each
+  keys += "}\n";
+  Error e = parse_error("agency: x\nx: " + keys);
+  EXPECT_NE(e.message().find("节点过多"), std::string::npos) << e.what();
+  EXPECT_EQ(e.message().find("别名"), std::string::npos) << e.what();
+  EXPECT_EQ(e.where().line, 2);
+}
+
 TEST(YamlGuard, AFewAliasesAreFine) {
   YamlFile f = YamlFile::parse("base: &b {made: 0, repealed: 0}\ncopy: *b\nother: *b\n", "r.yaml", ExitCode::data);
   EXPECT_EQ(f.root()["other"]["made"].as<int>(), 0);
@@ -63,6 +75,22 @@ TEST(YamlGuard, DeepNestingSaysSoWhereItHappens) {
   for (int i = 0; i < 100; ++i) block += std::string(static_cast<std::size_t>(i) * 2, ' ') + "k" + std::to_string(i) + ":\n";
   EXPECT_NE(parse_error(block).message().find("嵌套超过"), std::string::npos);
   EXPECT_NO_THROW(YamlFile::parse("a: " + std::string(30, '[') + std::string(30, ']') + "\n", "r.yaml"));
+}
+
+// Past yaml-cpp's own bound of 2,000 levels the place is still where level 65 opens.
+TEST(YamlGuard, NestingPastTheParsersOwnBoundIsNamedAtLevel65) {
+  Error e = parse_error("agency: x\nx: " + std::string(100000, '[') + std::string(100000, ']') + "\n");
+  EXPECT_NE(e.message().find("嵌套超过 64 层"), std::string::npos) << e.what();
+  EXPECT_EQ(e.where().line, 2);
+  EXPECT_EQ(e.where().column, 4 + 63);
+}
+
+// With aliases in the file the event pass does the counting; the depth bound is the same.
+TEST(YamlGuard, DeepNestingBesideAnAliasIsRefusedToo) {
+  Error e = parse_error("a: &a 1\nb: *a\nx: " + std::string(300, '[') + std::string(300, ']') + "\n");
+  EXPECT_NE(e.message().find("嵌套超过 64 层"), std::string::npos) << e.what();
+  EXPECT_EQ(e.where().line, 3);
+  EXPECT_EQ(e.where().column, 4 + 63);
 }
 
 TEST(YamlGuard, ANulByteIsNamedWhereItIs) {
