@@ -1,6 +1,8 @@
 #include <nianbao/table_layout.hpp>
 #include <nianbao/text.hpp>
 
+#include "line_wrapper.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -15,17 +17,18 @@ double TableLayout::content_width(const TableCell& c) const {
 
 std::vector<std::string> balanced_wrap(std::string_view text, double width,
                                        const std::function<double(std::string_view)>& measure, double step) {
-  std::vector<std::string> best = wrap_lines(text, width, measure);
-  if (best.size() < 2) return best;
+  const detail::LineWrapper wrapper(text, measure);
+  const std::size_t fewest = wrapper.count(width);
+  if (fewest < 2) return wrapper.lines(width);
   // Greedy line counts only grow as the width shrinks: binary search, in
   // steps, for the narrowest width that keeps the count.
   long lo = 1, hi = static_cast<long>(std::floor(width / step));  // hi keeps the count
   while (lo < hi) {
     long mid = (lo + hi) / 2;
-    if (wrap_lines(text, static_cast<double>(mid) * step, measure).size() == best.size()) hi = mid;
+    if (wrapper.count(static_cast<double>(mid) * step) == fewest) hi = mid;
     else lo = mid + 1;
   }
-  return wrap_lines(text, static_cast<double>(hi) * step, measure);
+  return wrapper.lines(static_cast<double>(hi) * step);
 }
 
 TableLayout layout_table(const Table& t, const TableLayoutStyle& st) {

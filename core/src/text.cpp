@@ -1,5 +1,7 @@
 #include <nianbao/text.hpp>
 
+#include "line_wrapper.hpp"
+
 #include <unicode/brkiter.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
@@ -71,95 +73,9 @@ int display_width(std::string_view s, int ambiguous) {
   return w;
 }
 
-static std::string utf8_of(const icu::UnicodeString& u, int32_t from, int32_t to) {
-  std::string s;
-  u.tempSubStringBetween(from, to).toUTF8String(s);
-  return s;
-}
-
-static bool is_space16(char16_t c) { return c == u' ' || c == u'\t' || c == u'\n' || c == u'\r' || c == 0x3000; }
-
 std::vector<std::string> wrap_lines(std::string_view text, double width,
                                     const std::function<double(std::string_view)>& measure) {
-  std::vector<std::string> lines;
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
-  // Building a line break iterator from ICU's rule data costs more than
-  // wrapping a paragraph: one per thread, reused.
-  thread_local std::unique_ptr<icu::BreakIterator> cached;
-  if (!cached) {
-    UErrorCode status = U_ZERO_ERROR;
-    cached.reset(icu::BreakIterator::createLineInstance(icu::Locale("zh", "CN"), status));
-    if (U_FAILURE(status)) {
-      cached.reset();
-      throw std::runtime_error("ICU line breaker unavailable");
-    }
-  }
-  icu::BreakIterator* bi = cached.get();
-  bi->setText(u);
-
-  // Trims trailing spaces (and line ends) of [from, to).
-  auto trimmed_end = [&](int32_t from, int32_t to) {
-    while (to > from && is_space16(u[to - 1])) --to;
-    return to;
-  };
-  auto emit = [&](int32_t from, int32_t to) { lines.push_back(utf8_of(u, from, trimmed_end(from, to))); };
-  // A piece wider than a line on its own: cut between code points.
-  auto emit_forced = [&](int32_t from, int32_t to) -> int32_t {
-    int32_t i = from;
-    while (i < to) {
-      int32_t j = i, last = i;
-      while (j < to) {
-        int32_t k = u.moveIndex32(j, 1);
-        if (last > i && measure(utf8_of(u, i, k)) > width) break;
-        last = j = k;
-      }
-      if (j >= to) {
-        if (measure(utf8_of(u, i, to)) <= width) return i;  // the rest fits: it starts the next line
-        lines.push_back(utf8_of(u, i, to));  // one character wider than a line: it stands alone
-        return to;
-      }
-      lines.push_back(utf8_of(u, i, last));
-      i = last;
-    }
-    return i;
-  };
-
-  // Linear: widths add up (no kerning across a break), so a line's width is
-  // the width of its segments so far, each measured once, plus the next one.
-  int32_t start = 0, last_fit = -1, prev = 0;  // [start, prev) measured: `done` wide
-  double done = 0;
-  auto restart = [&](int32_t at) {
-    start = prev = at;
-    done = 0;
-    last_fit = -1;
-  };
-  for (int32_t b = bi->next(); b != icu::BreakIterator::DONE;) {
-    bool hard = bi->getRuleStatus() >= UBRK_LINE_HARD && b < u.length();
-    int32_t end = trimmed_end(start, b);
-    double w = end <= start ? 0 : end >= prev ? done + measure(utf8_of(u, prev, end)) : measure(utf8_of(u, start, end));
-    if (end == start || w <= width) {
-      last_fit = b;
-      done += measure(utf8_of(u, prev, b));
-      prev = b;
-      if (hard) {
-        emit(start, b);
-        restart(b);
-      }
-      b = bi->next();
-      continue;
-    }
-    if (last_fit > start) {
-      emit(start, last_fit);
-      restart(last_fit);
-      continue;  // measure the same break again from the new start
-    }
-    restart(emit_forced(start, end));
-  }
-  if (start < u.length() || lines.empty()) {
-    int32_t end = trimmed_end(start, u.length());
-    if (end > start || lines.empty()) lines.push_back(utf8_of(u, start, end));
-  }
-  return lines;
+  return detail::LineWrapper(text, measure).lines(width);
 }
 
 // Where a title may break: word boundaries (ICU's dictionary segmentation
@@ -204,7 +120,7 @@ std::vector<std::string> title_lines(std::string_view title, std::string_view le
     icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(part.data(), static_cast<int32_t>(part.size())));
     const std::vector<int32_t> at = title_breaks(u);
     const std::size_t n = at.size() - 1;
-    auto w = [&](std::size_t i, std::size_t j) { return measure(utf8_of(u, at[i], at[j])); };
+    auto w = [&](std::size_t i, std::size_t j) { return measure(detail::utf8_of(u, at[i], at[j])); };
     constexpr double kInf = 1e300;
     // best[k][j]: the narrowest widest line setting words [0, j) in k lines.
     std::vector<std::vector<double>> best(n + 1, std::vector<double>(n + 1, kInf));
@@ -227,7 +143,7 @@ std::vector<std::string> title_lines(std::string_view title, std::string_view le
       continue;
     }
     std::vector<std::string> these;
-    for (std::size_t k = lines, j = n; k > 0; j = cut[k][j], --k) these.push_back(utf8_of(u, at[cut[k][j]], at[j]));
+    for (std::size_t k = lines, j = n; k > 0; j = cut[k][j], --k) these.push_back(detail::utf8_of(u, at[cut[k][j]], at[j]));
     out.insert(out.end(), these.rbegin(), these.rend());
   }
   if (out.empty()) out.emplace_back();

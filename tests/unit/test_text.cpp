@@ -1,3 +1,4 @@
+#include <nianbao/table_layout.hpp>
 #include <nianbao/text.hpp>
 
 #include <gtest/gtest.h>
@@ -181,4 +182,33 @@ TEST(TitleLines, ANewlineForcesABreak) {
   auto w = [](std::string_view s) { return static_cast<double>(nianbao::display_width(s)); };
   EXPECT_EQ(nianbao::title_lines("2023年\n官坡镇人民政府政府信息公开工作年度报告", "官坡镇人民政府", 80, w),
             (std::vector<std::string>{"2023年", "官坡镇人民政府政府信息公开工作年度报告"}));
+}
+
+// A table cell: the fewest lines at its width, then as narrow as that count allows.
+TEST(BalancedWrap, KeepsTheFewestLinesAndNarrowsThemAsFarAsThatAllows) {
+  const std::vector<std::string> texts = {
+      kParagraph, "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+      "三、收到和处理政府信息公开申请情况", "alpha beta gamma delta", "abcdefghij", "官坡", " 前导空格 与  中间空格 "};
+  for (const std::string& text : texts)
+    for (double width : {3.0, 4.0, 7.0, 12.0, 20.0, 33.0, 80.0}) {
+      SCOPED_TRACE(text + " @ " + std::to_string(width));
+      const auto greedy = wrap_lines(text, width, columns);
+      const auto balanced = balanced_wrap(text, width, columns, 1.0);
+      ASSERT_EQ(balanced.size(), greedy.size());
+      auto joined = [](const std::vector<std::string>& lines) {  // spaces at a break are dropped
+        std::string s;
+        for (const auto& l : lines)
+          for (char c : l)
+            if (c != ' ') s += c;
+        return s;
+      };
+      EXPECT_EQ(joined(balanced), joined(greedy));  // the same text, only broken elsewhere
+      double widest = 0;
+      for (const auto& l : balanced) widest = std::max(widest, columns(l));
+      EXPECT_LE(widest, std::max(width, 2.0));
+      // One step narrower than the chosen width would take another line.
+      if (greedy.size() > 1 && widest > 2) {  // narrower than one character, each stands alone anyway
+        EXPECT_GT(wrap_lines(text, widest - 1, columns).size(), greedy.size()) << "widest " << widest;
+      }
+    }
 }
