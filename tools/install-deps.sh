@@ -6,7 +6,7 @@ packages=(
   build-essential cmake pkg-config git
   libyaml-cpp-dev libboost-dev libcli11-dev libfmt-dev libicu-dev libssl-dev nlohmann-json3-dev
   libxlsxwriter-dev zlib1g-dev   # xlsxwriter.pc links -lz, yet the -dev package does not bring zlib's
-  libpodofo-dev libharfbuzz-dev libfontconfig-dev libdeflate-dev   # PDF: PoDoFo 0.9 for the file, HarfBuzz (hb-subset) and fontconfig for the faces, libdeflate
+  libpodofo-dev libharfbuzz-dev libfontconfig-dev libfreetype-dev libdeflate-dev   # PDF: PoDoFo 0.9 for the file, HarfBuzz (hb-subset) and fontconfig for the faces, FreeType for a CFF program's CIDs, libdeflate
   texlive-lang-chinese fonts-noto-cjk   # GB/T 9704's faces: FandolFang/Hei/Kai/Song (仿宋 黑体 楷体 宋体), Noto Serif CJK SC Bold (小标宋)
   fonts-wqy-microhei fonts-lxgw-wenkai   # the faces of the lingbao profile
   liborcus-dev libzip-dev libexpat1-dev   # the xlsx input: LibreOffice's import library reads .xlsx/.ods; libzip mends what it cannot follow; expat checks the XML first

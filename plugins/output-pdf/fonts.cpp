@@ -3,6 +3,9 @@
 #include <nianbao/error.hpp>
 
 #include <fontconfig/fontconfig.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_CID_H
 #include <hb-ot.h>
 #include <hb-subset.h>
 #include <hb.h>
@@ -172,6 +175,44 @@ FontSpec resolve(const FontSpec& spec) {
   return out;
 }
 
+// The CID of each glyph of a bare CFF program, when it is CID-keyed (the
+// Noto and Fandol faces are): a PDF names such a program's glyphs by CID, and
+// hb-subset keeps each glyph's CID from the whole face, so glyph 2 of a
+// subset may be CID 15. Empty for a name-keyed program, whose glyphs a PDF
+// names by number. Read by FreeType, which viewers use to draw them.
+std::vector<std::uint32_t> cids_of(const std::string& cff, unsigned glyphs) {
+  struct Library {
+    FT_Library lib = nullptr;
+    Library() {
+      if (FT_Init_FreeType(&lib)) lib = nullptr;
+    }
+    ~Library() {
+      if (lib) FT_Done_FreeType(lib);
+    }
+  };
+  thread_local Library ft;
+  if (!ft.lib) throw std::bad_alloc();
+  FT_Face face = nullptr;
+  if (FT_New_Memory_Face(ft.lib, reinterpret_cast<const FT_Byte*>(cff.data()), static_cast<FT_Long>(cff.size()), 0, &face))
+    throw Error(ExitCode::software, "PDF: FreeType cannot read a CFF program that hb-subset wrote");
+  std::vector<std::uint32_t> cids;
+  FT_Bool keyed = 0;
+  if (FT_Get_CID_Is_Internally_CID_Keyed(face, &keyed) == 0 && keyed) {
+    // Not face->num_glyphs: for a CID-keyed program FreeType counts CIDs.
+    cids.resize(glyphs);
+    for (unsigned g = 0; g < glyphs; ++g) {
+      FT_UInt cid = 0;
+      if (FT_Get_CID_From_Glyph_Index(face, g, &cid)) {
+        FT_Done_Face(face);
+        throw Error(ExitCode::software, "PDF: a CFF program's glyph " + std::to_string(g) + " has no CID");
+      }
+      cids[g] = cid;
+    }
+  }
+  FT_Done_Face(face);
+  return cids;
+}
+
 class HbFace final : public Face {
  public:
   HbFace(hb_blob_t* blob, unsigned index, std::string where)
@@ -238,6 +279,12 @@ class HbFace final : public Face {
                        HB_TAG('v', 'h', 'e', 'a'), HB_TAG('v', 'm', 't', 'x'), HB_TAG('V', 'O', 'R', 'G'), HB_TAG('D', 'S', 'I', 'G'),
                        HB_TAG('k', 'e', 'r', 'n'), HB_TAG('J', 'S', 'T', 'F'), HB_TAG('M', 'A', 'T', 'H')})
       hb_set_add(drop, t);
+    // A CFF face is embedded as its bare CFF program: the PDF's own widths
+    // and ToUnicode map stand in for the rest, which is not written at all.
+    if (cff_)
+      for (hb_tag_t t : {HB_TAG('c', 'm', 'a', 'p'), HB_TAG('h', 'm', 't', 'x'), HB_TAG('h', 'h', 'e', 'a'), HB_TAG('O', 'S', '/', '2'),
+                         HB_TAG('n', 'a', 'm', 'e'), HB_TAG('p', 'o', 's', 't')})
+        hb_set_add(drop, t);
     hb_subset_plan_t* plan = hb_subset_plan_create_or_fail(face_, input);
     hb_subset_input_destroy(input);
     if (!plan) throw Error(ExitCode::software, "font " + where_ + ": hb-subset cannot plan a subset");
@@ -248,19 +295,23 @@ class HbFace final : public Face {
     }
     Subset out;
     out.cff = cff_;
-    const hb_map_t* map = hb_subset_plan_old_to_new_glyph_mapping(plan);
-    for (char32_t c : characters) {
-      const std::uint32_t g = glyph(c);
-      hb_codepoint_t n = hb_map_get(map, g);
-      if (n != HB_MAP_VALUE_INVALID) out.gids[g] = n;
-    }
-    hb_blob_t* blob = hb_face_reference_blob(sub);
+    hb_blob_t* blob = cff_ ? hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' ')) : hb_face_reference_blob(sub);
     unsigned len = 0;
     const char* data = hb_blob_get_data(blob, &len);
     out.bytes.assign(data, len);
     hb_blob_destroy(blob);
+    const unsigned glyphs = hb_face_get_glyph_count(sub);
     hb_face_destroy(sub);
+    const std::vector<std::uint32_t> cids = cff_ ? cids_of(out.bytes, glyphs) : std::vector<std::uint32_t>{};
+    const hb_map_t* map = hb_subset_plan_old_to_new_glyph_mapping(plan);
+    for (char32_t c : characters) {
+      const std::uint32_t g = glyph(c);
+      hb_codepoint_t n = hb_map_get(map, g);
+      if (n == HB_MAP_VALUE_INVALID) continue;
+      out.codes[g] = n < cids.size() ? cids[n] : n;
+    }
     hb_subset_plan_destroy(plan);
+    if (out.bytes.empty()) throw Error(ExitCode::software, "font " + where_ + ": hb-subset wrote no font program");
     return out;
   }
 

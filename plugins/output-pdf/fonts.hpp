@@ -8,7 +8,7 @@
 //                                                                // or "/path/uming.ttc#0"
 //   auto face = load_face(spec);          // throws Error(config) naming the package to install
 //   face->glyph(U'政'); face->advance(U'政');
-//   Subset s = face->subset({U'政', …});  // s.bytes, s.cff, s.new_gid(face->glyph(U'政'))
+//   Subset s = face->subset({U'政', …});  // s.bytes, s.cff, s.code(face->glyph(U'政'))
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -31,15 +31,18 @@ struct FontSpec {
   std::string str() const;
 };
 
-// A subset of a face: a standalone OpenType (CFF) or TrueType font holding
-// only the glyphs asked for (and those they are built from), renumbered.
+// A subset of a face, holding only the glyphs asked for (and those they are
+// built from), renumbered: for a CFF face its bare CFF program (a PDF's
+// CIDFontType0C), for a TrueType face a standalone TrueType font.
 struct Subset {
   std::string bytes;
   bool cff = false;
-  std::map<std::uint32_t, std::uint32_t> gids;  // old → new
-  std::uint32_t new_gid(std::uint32_t old) const {
-    auto it = gids.find(old);
-    return it == gids.end() ? 0 : it->second;
+  // Each glyph of the face → the number a PDF draws it by: its CID when the
+  // program is CID-keyed, else its number in the subset.
+  std::map<std::uint32_t, std::uint32_t> codes;
+  std::uint32_t code(std::uint32_t old) const {
+    auto it = codes.find(old);
+    return it == codes.end() ? 0 : it->second;
   }
 };
 

@@ -151,8 +151,9 @@ class Canvas {
 
 // The fonts of one document: for each face, a subset of the glyphs the
 // document uses (hb-subset), embedded as a Type 0 font with Identity-H
-// encoding — glyph numbers of the subset as codes — and a ToUnicode map,
-// so that text can be searched and copied.
+// encoding — codes are CIDs, which for a CID-keyed CFF program are its
+// charset's and not its glyph numbers — and a ToUnicode map, so that text
+// can be searched and copied.
 class DocumentFonts {
  public:
   struct Font {
@@ -219,7 +220,7 @@ class DocumentFonts {
     pd::PdfObject* file = objects.CreateObject();
     const pdf_output::Subset& subset = f.embedded->subset;
     set_deflated_stream(file, f.embedded->program);
-    if (subset.cff) file->GetDictionary().AddKey("Subtype", pd::PdfName("OpenType"));
+    if (subset.cff) file->GetDictionary().AddKey("Subtype", pd::PdfName("CIDFontType0C"));
     else file->GetDictionary().AddKey("Length1", integer(static_cast<long>(subset.bytes.size())));
 
     pd::PdfObject* descriptor = objects.CreateObject("FontDescriptor");
@@ -236,9 +237,9 @@ class DocumentFonts {
     d.AddKey("StemV", integer(80));
     d.AddKey(subset.cff ? "FontFile3" : "FontFile2", file->Reference());
 
-    // Widths by code (the subset's glyph numbers), and what each code reads as.
+    // Widths by code (the CIDs of the subset's glyphs), and what each code reads as.
     std::map<std::uint32_t, std::pair<double, char32_t>> codes;
-    for (const auto& [g, c] : f.unicode) codes[subset.new_gid(g)] = {f.face->advance_of(g), c};
+    for (const auto& [g, c] : f.unicode) codes[subset.code(g)] = {f.face->advance_of(g), c};
     pd::PdfArray widths;
     for (const auto& [code, wc] : codes) {
       widths.push_back(static_cast<pd::pdf_int64>(code));
@@ -389,7 +390,7 @@ class Face {
       ops += " Td <";
       std::size_t j = i;
       while (j < u.size() && u[j] != U'\u3000' && font_for(u[j]) == f) {
-        const std::uint32_t g = f->embedded->subset.new_gid(f->face->glyph(u[j]));
+        const std::uint32_t g = f->embedded->subset.code(f->face->glyph(u[j]));
         for (int shift = 12; shift >= 0; shift -= 4) ops += kHex[(g >> shift) & 0xF];
         x += em(u[j++], where) * size;
       }
@@ -904,7 +905,7 @@ class PdfOutput : public nianbao::OutputPlugin {
   void write(const nianbao::OutputRequest& rq, nianbao::OutputFiles& files) override {
     try {
       pd::PdfMemDocument doc;
-      doc.SetPdfVersion(pd::ePdfVersion_1_7);  // FontFile3 /OpenType (the CFF faces) is PDF 1.6
+      doc.SetPdfVersion(pd::ePdfVersion_1_7);  // ISO 32000-1
       DocumentFonts fonts(doc);
       Typesetter typesetter(rq.options, doc, fonts);
       typesetter.collect(rq.doc);

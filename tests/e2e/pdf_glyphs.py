@@ -1,0 +1,139 @@
+"""Which glyph each code of a PDF's text names, as a viewer that follows ISO 32000-1 9.7.4.2 finds it.
+
+Usage: pdf_glyphs.py FILE.pdf  → one JSON object per font resource:
+  {"F1": {"font": "ABCDEF+FandolFang-Regular", "program": "CIDFontType0C", "cid_keyed": true,
+          "codes": 250, "missing": []}, ...}
+"missing" lists the codes drawn by the pages' text (Tj/TJ under Tf) that name no glyph of the
+embedded program: for a CID-keyed CFF program a code is a CID, looked up in the program's charset;
+otherwise it is a glyph number. Reads PDFs as nianbao writes them (no object streams); the standard
+library only, since a PDF library is not among the test dependencies.
+"""
+import json
+import re
+import struct
+import sys
+import zlib
+
+data = open(sys.argv[1], "rb").read()
+objects = {int(m.group(1)): m.group(2) for m in re.finditer(rb"(\d+) 0 obj\s*(.*?)endobj", data, re.S)}
+
+
+def ref(body, key):
+    m = re.search(rb"/" + key + rb"\s*(\d+) 0 R", body)
+    return int(m.group(1)) if m else None
+
+
+def stream(num):
+    body = objects[num]
+    m = re.search(rb"/Length (\d+).*?stream\r?\n", body, re.S)
+    raw = body[m.end(): m.end() + int(m.group(1))]
+    return zlib.decompress(raw) if b"/FlateDecode" in body[: m.end()] else raw
+
+
+def cff_index(d, o):
+    n = struct.unpack(">H", d[o: o + 2])[0]
+    if n == 0:
+        return [], o + 2
+    size = d[o + 2]
+    offs = [int.from_bytes(d[o + 3 + i * size: o + 3 + (i + 1) * size], "big") for i in range(n + 1)]
+    base = o + 3 + (n + 1) * size - 1
+    return [d[base + offs[i]: base + offs[i + 1]] for i in range(n)], base + offs[-1]
+
+
+def cff_dict(b):
+    out, ops, i = {}, [], 0
+    while i < len(b):
+        v = b[i]
+        if v <= 21:
+            key = (12, b[i + 1]) if v == 12 else v
+            i += 2 if v == 12 else 1
+            out[key], ops = ops, []
+        elif v == 28:
+            ops.append(struct.unpack(">h", b[i + 1: i + 3])[0]); i += 3
+        elif v == 29:
+            ops.append(struct.unpack(">i", b[i + 1: i + 5])[0]); i += 5
+        elif v == 30:  # a real number: skipped to its end nibble
+            i += 1
+            while (b[i] & 15) != 15 and (b[i] >> 4) != 15:
+                i += 1
+            i += 1
+            ops.append(0.0)
+        elif 32 <= v <= 246:
+            ops.append(v - 139); i += 1
+        elif 247 <= v <= 250:
+            ops.append((v - 247) * 256 + b[i + 1] + 108); i += 2
+        elif 251 <= v <= 254:
+            ops.append(-(v - 251) * 256 - b[i + 1] - 108); i += 2
+        else:
+            i += 1
+    return out
+
+
+def cff_glyphs(cff):
+    """(CID-keyed?, the charset: glyph number → CID or SID)."""
+    _, o = cff_index(cff, cff[2])
+    tops, o = cff_index(cff, o)
+    top = cff_dict(tops[0])
+    charstrings, _ = cff_index(cff, top[17][0])
+    n = len(charstrings)
+    p = top.get(15, [0])[0]
+    ids = [0]
+    if p > 2:
+        fmt, p = cff[p], p + 1
+        while len(ids) < n:
+            if fmt == 0:
+                ids.append(struct.unpack(">H", cff[p: p + 2])[0]); p += 2
+            else:
+                first = struct.unpack(">H", cff[p: p + 2])[0]
+                left = cff[p + 2] if fmt == 1 else struct.unpack(">H", cff[p + 2: p + 4])[0]
+                p += 3 if fmt == 1 else 4
+                ids.extend(range(first, first + left + 1))
+    return (12, 30) in top, ids[:n]
+
+
+fonts = {}
+for num, body in objects.items():
+    if b"/Type/Page" not in body.replace(b" ", b"") or b"/Type/Pages" in body.replace(b" ", b""):
+        continue
+    res = re.search(rb"/Font\s*<<(.*?)>>", body, re.S)
+    names = {m.group(1).decode(): int(m.group(2)) for m in re.finditer(rb"/(\w+)\s*(\d+) 0 R", res.group(1))} if res else {}
+    content = stream(ref(body, b"Contents"))
+    current = None
+    for m in re.finditer(rb"/(\w+)\s+[\d.]+\s+Tf|<([0-9A-Fa-f]*)>\s*Tj|\[(.*?)\]\s*TJ", content, re.S):
+        if m.group(1):
+            current = m.group(1).decode()
+            continue
+        hexes = [m.group(2)] if m.group(2) is not None else re.findall(rb"<([0-9A-Fa-f]*)>", m.group(3))
+        entry = fonts.setdefault(current, {"object": names.get(current), "used": set()})
+        for h in hexes:
+            entry["used"].update(int(h[i: i + 4], 16) for i in range(0, len(h), 4))
+
+report = {}
+for name, entry in sorted(fonts.items()):
+    type0 = objects[entry["object"]]
+    descendant = objects[int(re.search(rb"/DescendantFonts\s*\[\s*(\d+) 0 R", type0).group(1))]
+    descriptor = objects[ref(descendant, b"FontDescriptor")]
+    file_num = ref(descriptor, b"FontFile3") or ref(descriptor, b"FontFile2")
+    program = re.search(rb"/Subtype\s*/(\w+)", objects[file_num][:200])
+    program = program.group(1).decode() if program else "TrueType"
+    font = stream(file_num)
+    if program == "OpenType":  # the CFF table of an sfnt
+        count = struct.unpack(">H", font[4:6])[0]
+        for i in range(count):
+            tag, _, off, length = struct.unpack(">4sIII", font[12 + 16 * i: 28 + 16 * i])
+            if tag == b"CFF ":
+                font = font[off: off + length]
+    if program in ("CIDFontType0C", "OpenType"):
+        keyed, ids = cff_glyphs(font)
+        # OpenType-wrapped programs are read the same way by ISO 32000: CIDs through the charset.
+        known = set(ids) if keyed else set(range(len(ids)))
+    else:
+        keyed, known = False, None
+    report[name] = {
+        "font": re.search(rb"/BaseFont\s*/([^\s/<>\[]+)", type0).group(1).decode(),
+        "program": program,
+        "cid_keyed": keyed,
+        "codes": len(entry["used"]),
+        "missing": sorted(c for c in entry["used"] if known is not None and c not in known),
+    }
+print(json.dumps(report, ensure_ascii=False))
