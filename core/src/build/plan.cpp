@@ -190,6 +190,15 @@ std::vector<Pipeline::Item> Pipeline::plan_items(const std::vector<Planned>& pla
         }
       const bool wants_last = !entry.previous.empty() || !manifest_.previous.empty();
       json reports = json::array();
+      // The reports' own records follow the summary as they are, after its
+      // line: inside it they would be escaped here and unescaped by the
+      // parent, a third of the handoff's cost.
+      std::string attached;
+      auto attach = [&](const std::string& record) {
+        json at = {{"at", attached.size()}, {"length", record.size()}};
+        attached += record;
+        return at;
+      };
       for (Report& r : read_reports(entry, host_, form_, data_root_, &files_read)) {
         json rj = {{"id", r.id}, {"agency", r.agency}, {"kind", r.kind}, {"year", r.year}, {"region", r.region}};
         std::optional<Report> last;
@@ -197,7 +206,7 @@ std::vector<Pipeline::Item> Pipeline::plan_items(const std::vector<Planned>& pla
         if (wants_last && r.problems.empty() && last_failed.empty())
           last = match_last_year(entry, r, last_inputs, last_year.read ? &last_year : nullptr, spill, why);
         if (last) {
-          rj["last"] = report_to_json(*last);
+          rj["last"] = attach(report_to_json(*last));
         } else if (wants_last) {
           rj["last_missing"] = why;
         }
@@ -215,10 +224,10 @@ std::vector<Pipeline::Item> Pipeline::plan_items(const std::vector<Planned>& pla
             rj["failed"] = error_json(e);
           }
         }
-        if (options.mode != Mode::plan) rj["data"] = report_to_json(r);
+        if (options.mode != Mode::plan) rj["data"] = attach(report_to_json(r));
         reports.push_back(std::move(rj));
       }
-      return json{{"reports", reports}, {"files_read", files_read}}.dump();
+      return json{{"reports", reports}, {"files_read", files_read}}.dump() + '\n' + attached;
     } catch (const Error& e) {
       return json{{"failed", error_json(e)}}.dump();
     } catch (const std::exception& e) {
@@ -253,11 +262,25 @@ std::vector<Pipeline::Item> Pipeline::plan_items(const std::vector<Planned>& pla
                            (failure->timed_out ? " (the time limit is --timeout)" : "")));
       return true;
     }
-    json j = json::parse(text, nullptr, false);
+    const std::size_t line = std::min(text.find('\n'), text.size());
+    const std::string_view attached = std::string_view(text).substr(std::min(line + 1, text.size()));
+    json j = json::parse(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(line), nullptr, false);
     if (!j.is_object()) {
       fail_entry(Error(ExitCode::software, "internal error: unreadable result from a worker"));
       return true;
     }
+    auto whole = [&](const json& at) {
+      if (!at.is_object()) return false;
+      const std::uint64_t from = at.value("at", std::uint64_t{0}), length = at.value("length", std::uint64_t{0});
+      return from <= attached.size() && length <= attached.size() - from;
+    };
+    auto record = [&](const json& at) { return attached.substr(at.value("at", std::size_t{0}), at.value("length", std::size_t{0})); };
+    for (const auto& rj : j.value("reports", json::array()))
+      for (const char* name : {"data", "last"})
+        if (rj.contains(name) && !whole(rj[name])) {
+          fail_entry(Error(ExitCode::software, "internal error: a worker's report record is cut short"));
+          return true;
+        }
     if (j.contains("failed")) {
       fail_entry(error_from(j["failed"]));
       return true;
@@ -275,8 +298,8 @@ std::vector<Pipeline::Item> Pipeline::plan_items(const std::vector<Planned>& pla
       it.file_stem = rj.value("stem", "");
       it.key = rj.value("key", "");
       if (by_entry[i].empty()) it.notices = notices;
-      if (rj.contains("data")) std::tie(it.offset, it.length) = spill.put(rj["data"].get<std::string>());
-      if (rj.contains("last")) std::tie(it.last_offset, it.last_length) = spill.put(rj["last"].get<std::string>());
+      if (rj.contains("data")) std::tie(it.offset, it.length) = spill.put(record(rj["data"]));
+      if (rj.contains("last")) std::tie(it.last_offset, it.last_length) = spill.put(record(rj["last"]));
       it.last_missing = rj.value("last_missing", "");
       if (rj.contains("problems")) {
         it.problems = rj["problems"].get<std::string>();
