@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -175,12 +176,19 @@ FontSpec resolve(const FontSpec& spec) {
   return out;
 }
 
-// The CID of each glyph of a bare CFF program, when it is CID-keyed (the
-// Noto and Fandol faces are): a PDF names such a program's glyphs by CID, and
-// hb-subset keeps each glyph's CID from the whole face, so glyph 2 of a
-// subset may be CID 15. Empty for a name-keyed program, whose glyphs a PDF
-// names by number. Read by FreeType, which viewers use to draw them.
-std::vector<std::uint32_t> cids_of(const std::string& cff, unsigned glyphs) {
+// What a PDF needs of a bare CFF program that is CID-keyed (the Noto and
+// Fandol faces are): the CID of each glyph — a PDF names such a program's
+// glyphs by CID, and hb-subset keeps each glyph's CID from the whole face, so
+// glyph 2 of a subset may be CID 15 — and its character collection (ROS).
+// No CIDs for a name-keyed program, whose glyphs a PDF names by number. Read
+// by FreeType, which viewers use to draw them.
+struct CidProgram {
+  std::vector<std::uint32_t> cids;
+  std::string registry = "Adobe", ordering = "Identity";
+  int supplement = 0;
+};
+
+CidProgram cid_program(const std::string& cff, unsigned glyphs) {
   struct Library {
     FT_Library lib = nullptr;
     Library() {
@@ -192,25 +200,29 @@ std::vector<std::uint32_t> cids_of(const std::string& cff, unsigned glyphs) {
   };
   thread_local Library ft;
   if (!ft.lib) throw std::bad_alloc();
-  FT_Face face = nullptr;
-  if (FT_New_Memory_Face(ft.lib, reinterpret_cast<const FT_Byte*>(cff.data()), static_cast<FT_Long>(cff.size()), 0, &face))
+  FT_Face raw = nullptr;
+  if (FT_New_Memory_Face(ft.lib, reinterpret_cast<const FT_Byte*>(cff.data()), static_cast<FT_Long>(cff.size()), 0, &raw))
     throw Error(ExitCode::software, "PDF: FreeType cannot read a CFF program that hb-subset wrote");
-  std::vector<std::uint32_t> cids;
+  const std::unique_ptr<FT_FaceRec, decltype(&FT_Done_Face)> face(raw, &FT_Done_Face);
+  CidProgram out;
   FT_Bool keyed = 0;
-  if (FT_Get_CID_Is_Internally_CID_Keyed(face, &keyed) == 0 && keyed) {
-    // Not face->num_glyphs: for a CID-keyed program FreeType counts CIDs.
-    cids.resize(glyphs);
-    for (unsigned g = 0; g < glyphs; ++g) {
-      FT_UInt cid = 0;
-      if (FT_Get_CID_From_Glyph_Index(face, g, &cid)) {
-        FT_Done_Face(face);
-        throw Error(ExitCode::software, "PDF: a CFF program's glyph " + std::to_string(g) + " has no CID");
-      }
-      cids[g] = cid;
-    }
+  if (FT_Get_CID_Is_Internally_CID_Keyed(raw, &keyed) != 0 || !keyed) return out;
+  const char *registry = nullptr, *ordering = nullptr;
+  FT_Int supplement = 0;
+  if (FT_Get_CID_Registry_Ordering_Supplement(raw, &registry, &ordering, &supplement) == 0 && registry && ordering) {
+    out.registry = registry;
+    out.ordering = ordering;
+    out.supplement = supplement;
   }
-  FT_Done_Face(face);
-  return cids;
+  // Not face->num_glyphs: for a CID-keyed program FreeType counts CIDs.
+  out.cids.resize(glyphs);
+  for (unsigned g = 0; g < glyphs; ++g) {
+    FT_UInt cid = 0;
+    if (FT_Get_CID_From_Glyph_Index(raw, g, &cid))
+      throw Error(ExitCode::software, "PDF: a CFF program's glyph " + std::to_string(g) + " has no CID");
+    out.cids[g] = cid;
+  }
+  return out;
 }
 
 class HbFace final : public Face {
@@ -302,7 +314,11 @@ class HbFace final : public Face {
     hb_blob_destroy(blob);
     const unsigned glyphs = hb_face_get_glyph_count(sub);
     hb_face_destroy(sub);
-    const std::vector<std::uint32_t> cids = cff_ ? cids_of(out.bytes, glyphs) : std::vector<std::uint32_t>{};
+    const CidProgram program = cff_ ? cid_program(out.bytes, glyphs) : CidProgram{};
+    const std::vector<std::uint32_t>& cids = program.cids;
+    out.registry = program.registry;
+    out.ordering = program.ordering;
+    out.supplement = program.supplement;
     const hb_map_t* map = hb_subset_plan_old_to_new_glyph_mapping(plan);
     for (char32_t c : characters) {
       const std::uint32_t g = glyph(c);

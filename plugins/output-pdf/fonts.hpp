@@ -40,6 +40,10 @@ struct Subset {
   // Each glyph of the face → the number a PDF draws it by: its CID when the
   // program is CID-keyed, else its number in the subset.
   std::map<std::uint32_t, std::uint32_t> codes;
+  // The character collection the codes belong to: a CID-keyed program's own
+  // (FandolFang: Adobe-GB1-5), else Adobe-Identity-0.
+  std::string registry = "Adobe", ordering = "Identity";
+  int supplement = 0;
   std::uint32_t code(std::uint32_t old) const {
     auto it = codes.find(old);
     return it == codes.end() ? 0 : it->second;

@@ -255,9 +255,9 @@ class DocumentFonts {
     c.AddKey("Subtype", pd::PdfName(subset.cff ? "CIDFontType0" : "CIDFontType2"));
     c.AddKey("BaseFont", pd::PdfName(base));
     pd::PdfDictionary info;
-    info.AddKey("Registry", pd::PdfString("Adobe"));
-    info.AddKey("Ordering", pd::PdfString("Identity"));
-    info.AddKey("Supplement", integer(0));
+    info.AddKey("Registry", pd::PdfString(subset.registry));
+    info.AddKey("Ordering", pd::PdfString(subset.ordering));
+    info.AddKey("Supplement", integer(subset.supplement));
     c.AddKey("CIDSystemInfo", info);
     c.AddKey("FontDescriptor", descriptor->Reference());
     c.AddKey("DW", integer(1000));

@@ -2,7 +2,7 @@
 
 Usage: pdf_glyphs.py FILE.pdf  → one JSON object per font resource:
   {"F1": {"font": "ABCDEF+FandolFang-Regular", "program": "CIDFontType0C", "cid_keyed": true,
-          "codes": 250, "missing": []}, ...}
+          "program_ros": "Adobe-GB1-5", "system_info": "Adobe-GB1-5", "codes": 250, "missing": []}, ...}
 "missing" lists the codes drawn by the pages' text (Tj/TJ under Tf) that name no glyph of the
 embedded program: for a CID-keyed CFF program a code is a CID, looked up in the program's charset;
 otherwise it is a glyph number. Reads PDFs as nianbao writes them (no object streams); the standard
@@ -70,10 +70,16 @@ def cff_dict(b):
 
 
 def cff_glyphs(cff):
-    """(CID-keyed?, the charset: glyph number → CID or SID)."""
+    """(its ROS as "Registry-Ordering-Supplement" when CID-keyed, else None; the charset: glyph number → CID or SID)."""
     _, o = cff_index(cff, cff[2])
     tops, o = cff_index(cff, o)
+    strings, _ = cff_index(cff, o)
     top = cff_dict(tops[0])
+    ros = None
+    if (12, 30) in top:
+        r, o_, supplement = top[(12, 30)]
+        name = lambda sid: strings[sid - 391].decode("latin-1") if sid >= 391 else "standard string %d" % sid
+        ros = "%s-%s-%d" % (name(r), name(o_), supplement)
     charstrings, _ = cff_index(cff, top[17][0])
     n = len(charstrings)
     p = top.get(15, [0])[0]
@@ -88,7 +94,7 @@ def cff_glyphs(cff):
                 left = cff[p + 2] if fmt == 1 else struct.unpack(">H", cff[p + 2: p + 4])[0]
                 p += 3 if fmt == 1 else 4
                 ids.extend(range(first, first + left + 1))
-    return (12, 30) in top, ids[:n]
+    return ros, ids[:n]
 
 
 fonts = {}
@@ -123,16 +129,22 @@ for name, entry in sorted(fonts.items()):
             tag, _, off, length = struct.unpack(">4sIII", font[12 + 16 * i: 28 + 16 * i])
             if tag == b"CFF ":
                 font = font[off: off + length]
+    ros = None
     if program in ("CIDFontType0C", "OpenType"):
-        keyed, ids = cff_glyphs(font)
+        ros, ids = cff_glyphs(font)
         # OpenType-wrapped programs are read the same way by ISO 32000: CIDs through the charset.
-        known = set(ids) if keyed else set(range(len(ids)))
+        known = set(ids) if ros else set(range(len(ids)))
     else:
-        keyed, known = False, None
+        known = None
+    info = re.search(rb"/CIDSystemInfo\s*<<(.*?)>>", descendant, re.S).group(1)
+    field = lambda key, pattern: re.search(rb"/" + key + pattern, info).group(1).decode("latin-1")
     report[name] = {
         "font": re.search(rb"/BaseFont\s*/([^\s/<>\[]+)", type0).group(1).decode(),
         "program": program,
-        "cid_keyed": keyed,
+        "cid_keyed": ros is not None,
+        "program_ros": ros,
+        "system_info": "%s-%s-%s" % (field(b"Registry", rb"\s*\((.*?)\)"), field(b"Ordering", rb"\s*\((.*?)\)"),
+                                     field(b"Supplement", rb"\s*(\d+)")),
         "codes": len(entry["used"]),
         "missing": sorted(c for c in entry["used"] if known is not None and c not in known),
     }

@@ -73,6 +73,7 @@ TEST_F(Pdf, EveryCodeDrawnNamesAGlyphOfItsEmbeddedProgram) {
   for (const auto& [name, f] : fonts.items()) {
     EXPECT_EQ(f["program"], "CIDFontType0C") << name;
     EXPECT_TRUE(f["cid_keyed"].get<bool>()) << name;
+    EXPECT_EQ(f["system_info"], f["program_ros"]) << name << ": the CIDFont names another character collection than its program";
     EXPECT_GT(f["codes"].get<int>(), 10) << name;
     EXPECT_TRUE(f["missing"].empty()) << name << " draws codes its program has no glyph for: " << f["missing"].dump();
   }
