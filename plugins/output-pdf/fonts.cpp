@@ -297,14 +297,12 @@ class HbFace final : public Face {
       for (hb_tag_t t : {HB_TAG('c', 'm', 'a', 'p'), HB_TAG('h', 'm', 't', 'x'), HB_TAG('h', 'h', 'e', 'a'), HB_TAG('O', 'S', '/', '2'),
                          HB_TAG('n', 'a', 'm', 'e'), HB_TAG('p', 'o', 's', 't')})
         hb_set_add(drop, t);
-    hb_subset_plan_t* plan = hb_subset_plan_create_or_fail(face_, input);
+    const std::unique_ptr<hb_subset_plan_t, decltype(&hb_subset_plan_destroy)> plan(hb_subset_plan_create_or_fail(face_, input),
+                                                                                   &hb_subset_plan_destroy);
     hb_subset_input_destroy(input);
     if (!plan) throw Error(ExitCode::software, "font " + where_ + ": hb-subset cannot plan a subset");
-    hb_face_t* sub = hb_subset_plan_execute_or_fail(plan);
-    if (!sub) {
-      hb_subset_plan_destroy(plan);
-      throw Error(ExitCode::software, "font " + where_ + ": hb-subset cannot subset it");
-    }
+    hb_face_t* sub = hb_subset_plan_execute_or_fail(plan.get());
+    if (!sub) throw Error(ExitCode::software, "font " + where_ + ": hb-subset cannot subset it");
     Subset out;
     out.cff = cff_;
     hb_blob_t* blob = cff_ ? hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' ')) : hb_face_reference_blob(sub);
@@ -319,14 +317,13 @@ class HbFace final : public Face {
     out.registry = program.registry;
     out.ordering = program.ordering;
     out.supplement = program.supplement;
-    const hb_map_t* map = hb_subset_plan_old_to_new_glyph_mapping(plan);
+    const hb_map_t* map = hb_subset_plan_old_to_new_glyph_mapping(plan.get());
     for (char32_t c : characters) {
       const std::uint32_t g = glyph(c);
       hb_codepoint_t n = hb_map_get(map, g);
       if (n == HB_MAP_VALUE_INVALID) continue;
       out.codes[g] = n < cids.size() ? cids[n] : n;
     }
-    hb_subset_plan_destroy(plan);
     if (out.bytes.empty()) throw Error(ExitCode::software, "font " + where_ + ": hb-subset wrote no font program");
     return out;
   }
