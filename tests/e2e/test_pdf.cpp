@@ -35,6 +35,11 @@ class Pdf : public Cli {
   }
   fs::path pdf() { return dir / "out" / (kTitle + ".pdf"); }
   std::string text(const std::string& args = "") { return tool("pdftotext -enc UTF-8 " + args + " '" + pdf().string() + "' -"); }
+  // Per font resource: its program and the codes drawn that name no glyph of it (pdf_glyphs.py).
+  nlohmann::json glyphs() {
+    return nlohmann::json::parse(
+        tool(kPython + " '" + std::string(NIANBAO_SOURCE_DIR) + "/tests/e2e/pdf_glyphs.py' '" + pdf().string() + "'"));
+  }
   int pages() {
     std::string info = tool("pdfinfo '" + pdf().string() + "'");
     auto p = info.find("Pages:");
@@ -67,8 +72,7 @@ TEST_F(Pdf, OnlyEmbeddedSubsetFontsWithUnicodeMaps) {
 // as OpenType, took them for glyph numbers and showed it right.
 TEST_F(Pdf, EveryCodeDrawnNamesAGlyphOfItsEmbeddedProgram) {
   ASSERT_EQ(run("build manifest.yaml").rc, 0);
-  auto fonts = nlohmann::json::parse(
-      tool(kPython + " '" + std::string(NIANBAO_SOURCE_DIR) + "/tests/e2e/pdf_glyphs.py' '" + pdf().string() + "'"));
+  auto fonts = glyphs();
   ASSERT_EQ(fonts.size(), 5u) << fonts.dump();
   for (const auto& [name, f] : fonts.items()) {
     EXPECT_EQ(f["program"], "CIDFontType0C") << name;
@@ -236,6 +240,14 @@ TEST_F(Pdf, FallbackFontCoversWhatTheBodyFontLacks) {
   edit("report.yaml", "（二）依申请公开：", "（二）依申请公开：刏");
   ASSERT_EQ(run("build manifest.yaml").rc, 0);
   EXPECT_NE(squeeze(text()).find("依申请公开：刏"), std::string::npos);
+  // The fallback face is embedded like the others, its one character drawn by a CID it has.
+  bool fallback = false;
+  const nlohmann::json fonts = glyphs();
+  for (const auto& [name, f] : fonts.items()) {
+    EXPECT_TRUE(f["missing"].empty()) << f["font"] << ": " << f["missing"].dump();
+    if (f["font"].get<std::string>().ends_with("+NotoSerifCJKsc-Regular")) fallback = f["codes"] == 1;
+  }
+  EXPECT_TRUE(fallback) << fonts.dump();
   edit("manifest.yaml", "outputs: [pdf]", "outputs: [{plugin: pdf, fallback_fonts: \"\"}]");
   Outcome r = run("build manifest.yaml");
   EXPECT_EQ(r.rc, 65);
