@@ -114,7 +114,7 @@ void put_number(std::string& out, double v, int decimals) {
 }
 
 // A page's content stream, written here rather than through PoDoFo's
-// painter: text by glyph number and the tables' rules, deflated by
+// painter: text by code (CID) and the tables' rules, deflated by
 // libdeflate and given to the page as its /Contents when the page is done.
 class Canvas {
  public:
