@@ -10,7 +10,14 @@
 #include <hb-subset.h>
 #include <hb.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -225,10 +232,50 @@ CidProgram cid_program(const std::string& cff, unsigned glyphs) {
   return out;
 }
 
+// A font file mapped read-only, as HarfBuzz's blob. Our own mapping rather
+// than hb_blob_create_from_file, which falls back to a heap copy when it
+// cannot map: HbFace::release_outlines() hands pages back, and may only do so
+// where it knows they are pages of this file.
+struct Mapped {
+  hb_blob_t* blob = nullptr;  // nullptr when the file cannot be opened or mapped
+  const char* at = nullptr;
+  std::size_t size = 0;
+};
+
+Mapped map_file(const fs::path& file) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {};
+  struct stat st {};
+  void* p = MAP_FAILED;
+  // HarfBuzz takes blobs under 2 GiB.
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && st.st_size < (off_t{1} << 31))
+    p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (p == MAP_FAILED) return {};
+  struct Mapping {
+    void* at;
+    std::size_t size;
+  };
+  auto* m = new Mapping{p, static_cast<std::size_t>(st.st_size)};
+  Mapped out{nullptr, static_cast<const char*>(p), m->size};
+  // On failure HarfBuzz calls the destroy function itself.
+  out.blob = hb_blob_create_or_fail(out.at, static_cast<unsigned>(m->size), HB_MEMORY_MODE_READONLY, m, [](void* d) {
+    auto* mapping = static_cast<Mapping*>(d);
+    ::munmap(mapping->at, mapping->size);
+    delete mapping;
+  });
+  return out;
+}
+
 class HbFace final : public Face {
  public:
-  HbFace(hb_blob_t* blob, unsigned index, std::string where)
-      : blob_(blob), face_(hb_face_create(blob, index)), font_(hb_font_create(face_)), where_(std::move(where)) {
+  HbFace(const Mapped& file, unsigned index, std::string where)
+      : blob_(file.blob),
+        face_(hb_face_create(file.blob, index)),
+        font_(hb_font_create(face_)),
+        where_(std::move(where)),
+        file_at_(file.at),
+        file_size_(file.size) {
     upem_ = hb_face_get_upem(face_);
     if (upem_ == 0) upem_ = 1000;
     hb_font_set_scale(font_, static_cast<int>(upem_), static_cast<int>(upem_));
@@ -325,7 +372,25 @@ class HbFace final : public Face {
       out.codes[g] = n < cids.size() ? cids[n] : n;
     }
     if (out.bytes.empty()) throw Error(ExitCode::software, "font " + where_ + ": hb-subset wrote no font program");
+    outlines_read_ = true;
     return out;
+  }
+
+  void release_outlines() const override {
+    if (!outlines_read_.exchange(false)) return;
+    hb_blob_t* table = hb_face_reference_table(face_, cff_ ? HB_TAG('C', 'F', 'F', ' ') : HB_TAG('g', 'l', 'y', 'f'));
+    unsigned len = 0;
+    const char* data = hb_blob_get_data(table, &len);
+    // Only pages of our own mapping: were a table ever copied by HarfBuzz,
+    // dropping the copy's pages would zero it.
+    const auto from = reinterpret_cast<std::uintptr_t>(data), to = from + len;
+    const auto map_from = reinterpret_cast<std::uintptr_t>(file_at_), map_to = map_from + file_size_;
+    if (data && len > 0 && from >= map_from && to <= map_to) {
+      const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+      const auto first = from & ~(page - 1);  // the mapping starts on a page
+      ::madvise(reinterpret_cast<void*>(first), to - first, MADV_DONTNEED);  // advice: nothing to do if refused
+    }
+    hb_blob_destroy(table);
   }
 
  private:
@@ -333,6 +398,9 @@ class HbFace final : public Face {
   hb_face_t* face_;
   hb_font_t* font_;
   std::string where_, ps_name_;
+  const char* file_at_;  // the mapped file
+  std::size_t file_size_;
+  mutable std::atomic<bool> outlines_read_{false};  // since the last release_outlines()
   unsigned upem_ = 1000;
   bool cff_ = false;
   Metrics metrics_;
@@ -381,16 +449,16 @@ std::shared_ptr<const Face> load_face(const FontSpec& asked) {
   if (!fs::is_regular_file(spec.file, ec))
     throw Error(ExitCode::config, "font file not found: " + spec.file.string() +
                                       " (install the Debian font package, e.g. fonts-arphic-uming, or name another font file)");
-  hb_blob_t* blob = hb_blob_create_from_file_or_fail(spec.file.c_str());  // mapped, not read
-  if (!blob) throw Error(ExitCode::config, "font file cannot be read: " + spec.file.string());
-  const unsigned count = hb_face_count(blob);
+  const Mapped file = map_file(spec.file);  // mapped, not read
+  if (!file.blob) throw Error(ExitCode::config, "font file cannot be read: " + spec.file.string());
+  const unsigned count = hb_face_count(file.blob);
   if (count == 0 || spec.face >= count) {
-    hb_blob_destroy(blob);
+    hb_blob_destroy(file.blob);
     throw Error(ExitCode::config, "font " + spec.file.string() + "#" + std::to_string(spec.face) + " cannot be embedded: " +
                                       (count == 0 ? std::string("not an OpenType or TrueType font")
                                                   : "the collection has " + std::to_string(count) + " faces, numbered from 0"));
   }
-  auto face = std::make_shared<const HbFace>(blob, spec.face, spec.file.string() + "#" + std::to_string(spec.face));
+  auto face = std::make_shared<const HbFace>(file, spec.face, spec.file.string() + "#" + std::to_string(spec.face));
   if (face->glyph(U'0') == 0 && face->advance_of(0) == 0) {
     // hb maps anything it cannot parse to an empty face: say so rather than draw nothing.
     throw Error(ExitCode::config, "font " + spec.str() + " cannot be embedded: it has no outlines HarfBuzz can read");

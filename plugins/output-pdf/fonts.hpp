@@ -9,6 +9,7 @@
 //   auto face = load_face(spec);          // throws Error(config) naming the package to install
 //   face->glyph(U'政'); face->advance(U'政');
 //   Subset s = face->subset({U'政', …});  // s.bytes, s.cff, s.code(face->glyph(U'政'))
+//   face->release_outlines();            // when s is kept: its outlines are not read again soon
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -60,6 +61,12 @@ class Face {
   double advance(char32_t c) const { return advance_of(glyph(c)); }
   // The glyphs that draw `characters` (by the face's cmap), and .notdef.
   virtual Subset subset(const std::set<char32_t>& characters) const = 0;
+  // Gives back the pages of outlines that subsets have read, for a face
+  // whose subsets are kept and reused. Each glyph read maps the 64 KB around
+  // it (the kernel's fault-around, which MADV_RANDOM does not stop), so a
+  // worker held 13 MB of five faces' outlines for a few hundred glyphs. The
+  // pages stay in the page cache; a later subset reads them again.
+  virtual void release_outlines() const = 0;
 
   // For the font descriptor: in 1/1000 em.
   struct Metrics {

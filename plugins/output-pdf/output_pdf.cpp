@@ -81,6 +81,10 @@ std::shared_ptr<const Embedding> embedding(const pdf_output::Face& face, const s
   auto it = kept.find(key);
   if (it != kept.end()) {
     it->second.reused = true;
+    // A face whose subsets are reused (the tables' and headings') is not
+    // subset again soon: its outline pages can go (a no-op once they have).
+    // The body's and title's faces, subset afresh for each report, keep theirs.
+    face.release_outlines();
     return it->second.embedding;
   }
   auto e = std::make_shared<Embedding>();

@@ -73,6 +73,26 @@ TEST_F(Nightly, ParallelOutputEqualsSerialOutput) {
   EXPECT_LT(r.out.find("a0: wrote"), r.out.find("a5: wrote"));
 }
 
+TEST_F(Nightly, APdfIsTheSameWhateverItsWorkerBuiltBefore) {
+  agencies(3, "[pdf]");
+  // a0 and a1 draw 刏 from the fallback face (FandolFang lacks it): a1 reuses
+  // a0's subset, and the worker gives back the outline pages that face's
+  // subset read. a2 draws 丂 as well: a new subset, from outlines read again.
+  for (const char* a : {"a0.yaml", "a1.yaml"}) edit(a, "（二）依申请公开：", "（二）依申请公开：刏");
+  edit("a2.yaml", "（二）依申请公开：", "（二）依申请公开：刏丂");
+  ASSERT_EQ(run("build manifest.yaml --jobs 1").rc, 0);
+  const std::string after_others = slurp(dir / "out" / (title(2) + ".pdf"));
+  ASSERT_FALSE(after_others.empty());
+  fs::remove_all(dir / "out");
+  fs::remove_all(dir / ".nianbao");
+  std::string manifest = slurp(dir / "manifest.yaml");
+  manifest.erase(manifest.find("  - id: a0"), manifest.find("  - id: a2") - manifest.find("  - id: a0"));
+  spit(dir / "manifest.yaml", manifest);
+  ASSERT_EQ(run("build manifest.yaml").rc, 0);
+  EXPECT_EQ(out_files(), std::vector<std::string>{title(2) + ".pdf"});
+  EXPECT_TRUE(slurp(dir / "out" / (title(2) + ".pdf")) == after_others) << "a2's PDF depends on what its worker built before it";
+}
+
 TEST_F(Nightly, NoChangeSkipsAndEachChangeRebuildsExactlyWhatItAffects) {
   agencies(4, "[text]", "");
   edit("manifest.yaml", "  - id: a3\n", "  - id: a3\n    profile: county.yaml\n");
