@@ -31,6 +31,7 @@ namespace pd = PoDoFo;
 
 constexpr double kMm = 72.0 / 25.4;
 constexpr double kPageW = 595.276, kPageH = 841.890;  // A4 in points
+constexpr long kDefaultWidth = 1000;  // a CIDFont's DW: the em of CJK characters, in 1/1000 em
 
 // A PDF integer. Not a bare static_cast: GCC takes a constant 0 for the
 // null PdfObject* of AddKey's other overload.
@@ -246,13 +247,32 @@ class DocumentFonts {
     // Widths by code (the CIDs of the subset's glyphs), and what each code reads as.
     std::map<std::uint32_t, std::pair<double, char32_t>> codes;
     for (const auto& [g, c] : f.unicode) codes[subset.code(g)] = {f.face->advance_of(g), c};
+    // Only widths other than DW, in runs of consecutive codes: "c [w1 w2 …]",
+    // or "c1 c2 w" when a run has one width (the digits). Every code listed
+    // with its width cost 8 KB a PDF, most of it 1000s that DW already says.
     pd::PdfArray widths;
+    std::vector<std::pair<std::uint32_t, long>> run;  // consecutive codes and their widths
+    auto flush = [&] {
+      if (run.empty()) return;
+      const bool one_width = run.size() > 1 && std::all_of(run.begin(), run.end(), [&](const auto& r) { return r.second == run[0].second; });
+      widths.push_back(static_cast<pd::pdf_int64>(run.front().first));
+      if (one_width) {
+        widths.push_back(static_cast<pd::pdf_int64>(run.back().first));
+        widths.push_back(static_cast<pd::pdf_int64>(run.front().second));
+      } else {
+        pd::PdfArray each;
+        for (const auto& r : run) each.push_back(static_cast<pd::pdf_int64>(r.second));
+        widths.push_back(each);
+      }
+      run.clear();
+    };
     for (const auto& [code, wc] : codes) {
-      widths.push_back(static_cast<pd::pdf_int64>(code));
-      pd::PdfArray one;
-      one.push_back(static_cast<pd::pdf_int64>(std::lround(wc.first * 1000)));
-      widths.push_back(one);
+      const long w = std::lround(wc.first * 1000);
+      if (w == kDefaultWidth) continue;
+      if (!run.empty() && run.back().first + 1 != code) flush();
+      run.emplace_back(code, w);
     }
+    flush();
 
     pd::PdfObject* cid = objects.CreateObject("Font");
     auto& c = cid->GetDictionary();
@@ -264,7 +284,7 @@ class DocumentFonts {
     info.AddKey("Supplement", integer(subset.supplement));
     c.AddKey("CIDSystemInfo", info);
     c.AddKey("FontDescriptor", descriptor->Reference());
-    c.AddKey("DW", integer(1000));
+    c.AddKey("DW", integer(kDefaultWidth));
     c.AddKey("W", widths);
     if (!subset.cff) c.AddKey("CIDToGIDMap", pd::PdfName("Identity"));
 
