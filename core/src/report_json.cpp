@@ -12,8 +12,17 @@ const char* const kReportSchema = "nianbao-report/1";
 
 namespace {
 
+// A member by reference, null when absent: json::value() would copy it (a
+// report's cells, with a source each, are most of a record).
+const json& member(const json& j, const char* name) {
+  static const json none;
+  if (!j.is_object()) return none;
+  auto it = j.find(name);
+  return it == j.end() ? none : *it;
+}
+
 json text_json(const Text& t) { return {{"body", t.body}, {"source", detail::to_json(t.source)}}; }
-Text text_from(const json& j) { return Text{j.value("body", ""), detail::source_from_json(j.value("source", json()))}; }
+Text text_from(const json& j) { return Text{j.value("body", ""), detail::source_from_json(member(j, "source"))}; }
 
 const char* state_name(Cell::State s) {
   switch (s) {
@@ -69,23 +78,27 @@ Report report_from_json(std::string_view text, const std::string& display) {
     auto field = [&](const char* name, auto& value, SourceLoc& source) {
       const json& f = j.at(name);
       value = f.at("value").get<std::decay_t<decltype(value)>>();
-      source = detail::source_from_json(f.value("source", json()));
+      source = detail::source_from_json(member(f, "source"));
     };
     field("agency", r.agency, r.agency_source);
     field("year", r.year, r.year_source);
     field("kind", r.kind, r.kind_source);
     field("region", r.region, r.region_source);
-    if (j.contains("preface") && j["preface"].is_object()) r.preface = text_from(j["preface"]);
-    const json texts = j.value("texts", json::object()), contact = j.value("contact", json::object());
-    for (const auto& [k, t] : texts.items()) r.texts[k] = text_from(t);
-    for (const auto& [k, t] : contact.items()) r.contact[k] = text_from(t);
-    if (j.contains("signature") && j["signature"].is_object()) {
-      const json& s = j["signature"];
-      r.signature = Signature{s.value("name", ""), s.value("date", ""), detail::source_from_json(s.value("source", json()))};
-    }
-    const json cells = j.value("cells", json::object());
-    for (const auto& [k, c] : cells.items()) {
-      SourceLoc at = detail::source_from_json(c.value("source", json()));
+    // A part of the record: absent, or of the type it must have.
+    auto part = [&](const json& in, const char* name, json::value_t type) -> const json& {
+      const json& m = member(in, name);
+      if (!m.is_null() && m.type() != type)
+        throw Error(ExitCode::data, std::string("报告记录不完整：") + name + " 应为" + (type == json::value_t::array ? "数组" : "对象"),
+                    {display});
+      return m;
+    };
+    if (const json& p = member(j, "preface"); p.is_object()) r.preface = text_from(p);
+    for (const auto& [k, t] : part(j, "texts", json::value_t::object).items()) r.texts[k] = text_from(t);
+    for (const auto& [k, t] : part(j, "contact", json::value_t::object).items()) r.contact[k] = text_from(t);
+    if (const json& s = member(j, "signature"); s.is_object())
+      r.signature = Signature{s.value("name", ""), s.value("date", ""), detail::source_from_json(member(s, "source"))};
+    for (const auto& [k, c] : part(j, "cells", json::value_t::object).items()) {
+      SourceLoc at = detail::source_from_json(member(c, "source"));
       const std::string state = c.value("state", "blank");
       if (state == "value") {
         auto v = Decimal::parse(c.at("value").get<std::string>());
@@ -95,9 +108,9 @@ Report report_from_json(std::string_view text, const std::string& display) {
         r.cells[k] = state == "not_applicable" ? Cell::not_applicable(at) : Cell::blank(at);
       }
     }
-    for (const auto& p : j.value("problems", json::array()))
+    for (const auto& p : part(j, "problems", json::value_t::array))
       r.problems.add(Error(static_cast<ExitCode>(p.value("code", 65)), p.value("message", ""),
-                           detail::source_from_json(p.value("source", json()))));
+                           detail::source_from_json(member(p, "source"))));
     std::size_t total = j.value("problem_count", r.problems.count());
     if (total > r.problems.count()) r.problems.count_more(total - r.problems.count());
     return r;
