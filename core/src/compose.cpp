@@ -158,20 +158,45 @@ std::map<std::string, std::string> template_values(const Form& form, const Repor
   return f;
 }
 
-Document compose(const Form& form, const Report& report, const DocumentSettings& settings, const std::string& build_date) {
-  const std::string where = report.agency_source.known() ? report.agency_source.str() : report.id;
-  std::map<std::string, std::string> fields = template_values(form, report, settings);
-  Document doc;
+namespace {
+
+// The title and file name, and the template fields the rest of a document uses.
+struct Head {
+  std::map<std::string, std::string> fields;
+  std::string title, file_stem;
+};
+
+std::string where_of(const Report& report) { return report.agency_source.known() ? report.agency_source.str() : report.id; }
+
+Head head_of(const Form& form, const Report& report, const DocumentSettings& settings, const std::string& build_date) {
+  const std::string where = where_of(report);
+  Head h{template_values(form, report, settings), {}, {}};
   Template title = settings.title;
   if (title.text.empty()) title = Template{form.title_pattern, SourceLoc{"form"}, "title"};
-  doc.title = expand_template(title, fields, where);
+  h.title = expand_template(title, h.fields, where);
   // A '\n' in the title template is where printed titles break; a file name is one line.
-  fields["title"] = doc.title;
-  std::erase(fields["title"], '\n');
-  doc.author = report.agency;
+  h.fields["title"] = h.title;
+  std::erase(h.fields["title"], '\n');
   std::string signature_date = report.signature ? report.signature->date : build_date;
-  fields["date"] = format_date(signature_date, settings.date_format);
-  doc.file_stem = safe_file_stem(expand_template(settings.file_name, fields, where));
+  h.fields["date"] = format_date(signature_date, settings.date_format);
+  h.file_stem = safe_file_stem(expand_template(settings.file_name, h.fields, where));
+  return h;
+}
+
+}  // namespace
+
+std::string file_stem_of(const Form& form, const Report& report, const DocumentSettings& settings, const std::string& build_date) {
+  return head_of(form, report, settings, build_date).file_stem;
+}
+
+Document compose(const Form& form, const Report& report, const DocumentSettings& settings, const std::string& build_date) {
+  const std::string where = where_of(report);
+  Head head = head_of(form, report, settings, build_date);
+  std::map<std::string, std::string>& fields = head.fields;
+  Document doc;
+  doc.title = std::move(head.title);
+  doc.file_stem = std::move(head.file_stem);
+  doc.author = report.agency;
   if (report.signature) doc.date = report.signature->date;
 
   if (!settings.preface.text.empty()) add_text(doc.blocks, expand_template(settings.preface, fields, where));

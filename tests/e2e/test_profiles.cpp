@@ -158,6 +158,10 @@ TEST_F(Profiles, TemplateFieldTheDataLacksFailsThatReportInChinese) {
   EXPECT_EQ(r.rc, 65);
   EXPECT_NE(r.err.find("{contact.fax}（传真）"), std::string::npos) << r.err;
   EXPECT_TRUE(out_files().empty());
+  // check finds it too, though it writes nothing (a build's plan asks only for the file name).
+  r = run("check manifest.yaml");
+  EXPECT_EQ(r.rc, 65);
+  EXPECT_NE((r.out + r.err).find("{contact.fax}（传真）"), std::string::npos) << r.out << r.err;
 }
 
 TEST_F(Profiles, MissingFontStopsTheBuildBeforeAnyReportAndKeepsLastNightsFiles) {

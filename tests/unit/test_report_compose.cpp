@@ -337,6 +337,18 @@ TEST(Templates, FillKnownFieldsAndRefuseUnknownOnes) {
   EXPECT_NE(config_error(tmpl("{title}", "document.title")).find("unknown field {title}"), std::string::npos);
 }
 
+TEST(Templates, TheFileNameAloneIsTheOneComposeGives) {
+  Report r = base_report();
+  r.region = "卢氏县";
+  DocumentSettings d;
+  d.title = tmpl("{agency}\n{year}年政府信息公开工作年度报告", "document.title");
+  d.file_name = tmpl("{region}-{title}-{date}");
+  d.date_format = DateFormat::chinese;
+  const std::string stem = file_stem_of(form2021(), r, d, "2024-01-20");
+  EXPECT_EQ(stem, "卢氏县-官坡镇人民政府2023年政府信息公开工作年度报告-二〇二四年一月二十日");
+  EXPECT_EQ(stem, compose(form2021(), r, d, "2024-01-20").file_stem);
+}
+
 TEST(Templates, AFieldWithoutValueIsAnErrorInTheUsersTerms) {
   Report r = base_report();  // no contact, no region
   DocumentSettings d;

@@ -216,7 +216,11 @@ std::vector<Pipeline::Item> Pipeline::plan_items(const std::vector<Planned>& pla
         } else {
           try {
             require_identity(form_, r, entry.inputs.front().display_path);
-            rj["stem"] = compose(form_, r, plans[i].config->document, document_date(r)).file_stem;
+            // `check` and `plan` compose the whole document, to report every
+            // template a build would fail on; a build composes it when it writes.
+            const DocumentSettings& settings = plans[i].config->document;
+            rj["stem"] = build ? file_stem_of(form_, r, settings, document_date(r))
+                               : compose(form_, r, settings, document_date(r)).file_stem;
             if (options.mode != Mode::check)
               rj["key"] = sha256_hex(*plans[i].config_key + "\n" + report_fingerprint(r) + "\n" +
                                      (last ? report_fingerprint(*last) : "no last year: " + why));

@@ -27,6 +27,10 @@ NIANBAO_API Document compose(const Form& form, const Report& report, const Docum
                              const std::string& build_date);
 // With the defaults: the form's title, tables inline, the data's own 落款.
 NIANBAO_API Document compose(const Form& form, const Report& report);
+// The file name compose() gives a report, without composing the rest (what a
+// build's plan needs of every report): compose(…).file_stem.
+NIANBAO_API std::string file_stem_of(const Form& form, const Report& report, const DocumentSettings& settings,
+                                     const std::string& build_date);
 
 // The values of a report's template fields ({agency}, {contact.phone}…);
 // {title} and {date} are added by compose.
