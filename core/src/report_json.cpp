@@ -21,7 +21,12 @@ const json& member(const json& j, const char* name) {
   return it == j.end() ? none : *it;
 }
 
-json text_json(const Text& t) { return {{"body", t.body}, {"source", detail::to_json(t.source)}}; }
+json text_json(const Text& t) {
+  json j = json::object();
+  j["body"] = t.body;
+  j["source"] = detail::to_json(t.source);
+  return j;
+}
 Text text_from(const json& j) { return Text{j.value("body", ""), detail::source_from_json(member(j, "source"))}; }
 
 const char* state_name(Cell::State s) {
@@ -34,34 +39,54 @@ const char* state_name(Cell::State s) {
 
 }  // namespace
 
+// Built member by member and moved into place: a json initializer list copies
+// every value it is given, and a report's cells were copied twice that way.
 std::string report_to_json(const Report& r) {
+  auto valued = [](json value, const SourceLoc& source) {
+    json f = json::object();
+    f["value"] = std::move(value);
+    f["source"] = detail::to_json(source);
+    return f;
+  };
   json cells = json::object();
   for (const auto& [k, c] : r.cells) {
-    json cell = {{"state", state_name(c.state)}, {"source", detail::to_json(c.source)}};
+    json& cell = cells[k];
+    cell["state"] = state_name(c.state);
+    cell["source"] = detail::to_json(c.source);
     if (c.has_value()) cell["value"] = c.value.str();
-    cells[k] = cell;
   }
   json texts = json::object(), contact = json::object();
   for (const auto& [k, t] : r.texts) texts[k] = text_json(t);
   for (const auto& [k, t] : r.contact) contact[k] = text_json(t);
   json problems = json::array();
-  for (const auto& e : r.problems.kept())
-    problems.push_back({{"code", static_cast<int>(e.code())}, {"message", e.message()}, {"source", detail::to_json(e.where())}});
-  json j = {{"schema", kReportSchema},
-            {"id", r.id},
-            {"agency", {{"value", r.agency}, {"source", detail::to_json(r.agency_source)}}},
-            {"year", {{"value", r.year}, {"source", detail::to_json(r.year_source)}}},
-            {"kind", {{"value", r.kind}, {"source", detail::to_json(r.kind_source)}}},
-            {"region", {{"value", r.region}, {"source", detail::to_json(r.region_source)}}},
-            {"preface", r.preface ? text_json(*r.preface) : json(nullptr)},
-            {"texts", texts},
-            {"contact", contact},
-            {"signature", r.signature ? json{{"name", r.signature->name}, {"date", r.signature->date},
-                                             {"source", detail::to_json(r.signature->source)}}
-                                      : json(nullptr)},
-            {"cells", cells},
-            {"problems", problems},
-            {"problem_count", r.problems.count()}};
+  for (const auto& e : r.problems.kept()) {
+    json p = json::object();
+    p["code"] = static_cast<int>(e.code());
+    p["message"] = e.message();
+    p["source"] = detail::to_json(e.where());
+    problems.push_back(std::move(p));
+  }
+  json j = json::object();
+  j["schema"] = kReportSchema;
+  j["id"] = r.id;
+  j["agency"] = valued(r.agency, r.agency_source);
+  j["year"] = valued(r.year, r.year_source);
+  j["kind"] = valued(r.kind, r.kind_source);
+  j["region"] = valued(r.region, r.region_source);
+  j["preface"] = r.preface ? text_json(*r.preface) : json(nullptr);
+  j["texts"] = std::move(texts);
+  j["contact"] = std::move(contact);
+  if (r.signature) {
+    json& s = j["signature"];
+    s["name"] = r.signature->name;
+    s["date"] = r.signature->date;
+    s["source"] = detail::to_json(r.signature->source);
+  } else {
+    j["signature"] = nullptr;
+  }
+  j["cells"] = std::move(cells);
+  j["problems"] = std::move(problems);
+  j["problem_count"] = r.problems.count();
   return j.dump();
 }
 

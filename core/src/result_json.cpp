@@ -6,7 +6,10 @@ using nlohmann::json;
 
 json to_json(const SourceLoc& s) {
   if (!s.known()) return nullptr;
-  json j = {{"file", s.file}, {"line", s.line}, {"column", s.column}};
+  json j = json::object();  // not an initializer list, which copies each value
+  j["file"] = s.file;
+  j["line"] = s.line;
+  j["column"] = s.column;
   if (!s.column_name.empty()) j["column_name"] = s.column_name;
   if (!s.sheet.empty()) j["sheet"] = s.sheet;
   return j;
