@@ -2,11 +2,15 @@
 
 Usage: pdf_glyphs.py FILE.pdf  → one JSON object per font resource:
   {"F1": {"font": "ABCDEF+FandolFang-Regular", "program": "CIDFontType0C", "cid_keyed": true,
-          "program_ros": "Adobe-GB1-5", "system_info": "Adobe-GB1-5", "codes": 250, "missing": []}, ...}
+          "program_ros": "Adobe-GB1-5", "system_info": "Adobe-GB1-5", "codes": 250, "missing": [],
+          "widths_checked": 250, "wrong_widths": []}, ...}
 "missing" lists the codes drawn by the pages' text (Tj/TJ under Tf) that name no glyph of the
 embedded program: for a CID-keyed CFF program a code is a CID, looked up in the program's charset;
-otherwise it is a glyph number. Reads PDFs as nianbao writes them (no object streams); the standard
-library only, since a PDF library is not among the test dependencies.
+otherwise it is a glyph number. "wrong_widths" lists, for a CFF program, the codes drawn whose width
+as the CIDFont declares it (W, else DW) is not the advance the program's own charstring gives, as
+[code, declared, program's]: a viewer places each next glyph by the declared width. Reads PDFs as
+nianbao writes them (no object streams); the standard library only, since a PDF library is not
+among the test dependencies.
 """
 import json
 import re
@@ -67,6 +71,102 @@ def cff_dict(b):
         else:
             i += 1
     return out
+
+
+def charstring_width(cs, default, nominal):
+    """A Type 2 charstring's advance: nominalWidthX plus the operand left over before its first stem
+    hint, moveto or endchar; defaultWidthX when there is none."""
+    operands, i = [], 0
+    while i < len(cs):
+        v = cs[i]
+        if v == 28:
+            operands.append(struct.unpack(">h", cs[i + 1: i + 3])[0]); i += 3
+        elif v == 255:
+            operands.append(struct.unpack(">i", cs[i + 1: i + 5])[0] / 65536.0); i += 5
+        elif 32 <= v <= 246:
+            operands.append(v - 139); i += 1
+        elif 247 <= v <= 250:
+            operands.append((v - 247) * 256 + cs[i + 1] + 108); i += 2
+        elif 251 <= v <= 254:
+            operands.append(-(v - 251) * 256 - cs[i + 1] - 108); i += 2
+        else:
+            if v in (1, 3, 18, 23, 19, 20):  # stem hints (and the masks after them) take pairs
+                extra = len(operands) % 2
+            elif v == 21:  # rmoveto
+                extra = len(operands) - 2
+            elif v in (4, 22):  # vmoveto, hmoveto
+                extra = len(operands) - 1
+            elif v == 14:  # endchar, or endchar as seac with four
+                extra = len(operands) % 4
+            else:
+                return default
+            return nominal + operands[0] if extra == 1 else default
+    return default
+
+
+def cff_widths(cff):
+    """Each glyph's advance in the program's units (glyph number → width), for a CID-keyed or plain CFF."""
+    _, o = cff_index(cff, cff[2])
+    tops, o = cff_index(cff, o)
+    top = cff_dict(tops[0])
+    charstrings, _ = cff_index(cff, top[17][0])
+
+    def private(d):
+        size, off = d.get(18, [0, 0])
+        p = cff_dict(cff[off: off + size]) if size else {}
+        return p.get(20, [0])[0], p.get(21, [0])[0]
+
+    if (12, 36) in top:  # CID-keyed: each glyph's font dict by FDSelect
+        fds, _ = cff_index(cff, top[(12, 36)][0])
+        privates = [private(cff_dict(fd)) for fd in fds]
+        p = top[(12, 37)][0]
+        fmt, select = cff[p], []
+        if fmt == 0:
+            select = list(cff[p + 1: p + 1 + len(charstrings)])
+        else:
+            n = struct.unpack(">H", cff[p + 1: p + 3])[0]
+            ranges = [struct.unpack(">HB", cff[p + 3 + 3 * k: p + 6 + 3 * k]) for k in range(n)]
+            sentinel = struct.unpack(">H", cff[p + 3 + 3 * n: p + 5 + 3 * n])[0]
+            for k, (first, fd) in enumerate(ranges):
+                end = ranges[k + 1][0] if k + 1 < n else sentinel
+                select.extend([fd] * (end - first))
+    else:
+        privates, select = [private(top)], [0] * len(charstrings)
+    return [charstring_width(cs, *privates[select[g]]) for g, cs in enumerate(charstrings)]
+
+
+def declared_widths(descendant):
+    """The CIDFont's DW and W: code → width, and the default."""
+    dw = re.search(rb"/DW\s*(\d+)", descendant)
+    default = int(dw.group(1)) if dw else 1000
+    at = descendant.find(b"/W")
+    while at >= 0 and descendant[at + 2: at + 3].isalpha():
+        at = descendant.find(b"/W", at + 1)
+    widths = {}
+    if at >= 0:
+        depth, end = 0, at + 2
+        while True:
+            c = descendant[end: end + 1]
+            depth += c == b"["
+            depth -= c == b"]"
+            end += 1
+            if depth == 0 and c == b"]":
+                break
+        tokens = re.findall(rb"\[|\]|-?\d+", descendant[at + 2: end])[1:-1]
+        i = 0
+        while i < len(tokens):
+            first = int(tokens[i])
+            if tokens[i + 1] == b"[":
+                j = i + 2
+                while tokens[j] != b"]":
+                    widths[first + j - i - 2] = int(tokens[j]); j += 1
+                i = j + 1
+            else:
+                last, w = int(tokens[i + 1]), int(tokens[i + 2])
+                for c in range(first, last + 1):
+                    widths[c] = w
+                i += 3
+    return widths, default
 
 
 def cff_glyphs(cff):
@@ -130,10 +230,21 @@ for name, entry in sorted(fonts.items()):
             if tag == b"CFF ":
                 font = font[off: off + length]
     ros = None
+    wrong, checked = [], 0
     if program in ("CIDFontType0C", "OpenType"):
         ros, ids = cff_glyphs(font)
         # OpenType-wrapped programs are read the same way by ISO 32000: CIDs through the charset.
         known = set(ids) if ros else set(range(len(ids)))
+        glyph_of = {c: g for g, c in enumerate(ids)} if ros else {g: g for g in range(len(ids))}
+        advances = cff_widths(font)
+        declared, default = declared_widths(descendant)
+        for code in sorted(entry["used"]):
+            if code in glyph_of:
+                checked += 1
+                own = round(advances[glyph_of[code]])
+                said = declared.get(code, default)
+                if abs(said - own) > 1:
+                    wrong.append([code, said, own])
     else:
         known = None
     info = re.search(rb"/CIDSystemInfo\s*<<(.*?)>>", descendant, re.S).group(1)
@@ -147,5 +258,7 @@ for name, entry in sorted(fonts.items()):
                                      field(b"Supplement", rb"\s*(\d+)")),
         "codes": len(entry["used"]),
         "missing": sorted(c for c in entry["used"] if known is not None and c not in known),
+        "widths_checked": checked,
+        "wrong_widths": wrong,
     }
 print(json.dumps(report, ensure_ascii=False))

@@ -69,8 +69,10 @@ TEST_F(Pdf, OnlyEmbeddedSubsetFontsWithUnicodeMaps) {
 // glyphs by CID through its charset, and a subset keeps the whole face's
 // CIDs: text drawn by the subset's glyph numbers instead shows other glyphs,
 // or none, in Acrobat and pdf.js — while poppler, reading a program wrapped
-// as OpenType, took them for glyph numbers and showed it right.
-TEST_F(Pdf, EveryCodeDrawnNamesAGlyphOfItsEmbeddedProgram) {
+// as OpenType, took them for glyph numbers and showed it right. And a viewer
+// places each next glyph by the width the CIDFont declares (W, else DW), so
+// that must be the advance the glyph's own charstring gives.
+TEST_F(Pdf, EveryCodeDrawnNamesAGlyphOfItsEmbeddedProgramAtItsOwnWidth) {
   ASSERT_EQ(run("build manifest.yaml").rc, 0);
   auto fonts = glyphs();
   ASSERT_EQ(fonts.size(), 5u) << fonts.dump();
@@ -80,6 +82,9 @@ TEST_F(Pdf, EveryCodeDrawnNamesAGlyphOfItsEmbeddedProgram) {
     EXPECT_EQ(f["system_info"], f["program_ros"]) << name << ": the CIDFont names another character collection than its program";
     EXPECT_GT(f["codes"].get<int>(), 10) << name;
     EXPECT_TRUE(f["missing"].empty()) << name << " draws codes its program has no glyph for: " << f["missing"].dump();
+    EXPECT_EQ(f["widths_checked"], f["codes"]) << name;
+    EXPECT_TRUE(f["wrong_widths"].empty()) << name << " declares widths [code, declared, the program's] its glyphs do not have: "
+                                           << f["wrong_widths"].dump();
   }
 }
 
@@ -245,6 +250,7 @@ TEST_F(Pdf, FallbackFontCoversWhatTheBodyFontLacks) {
   const nlohmann::json fonts = glyphs();
   for (const auto& [name, f] : fonts.items()) {
     EXPECT_TRUE(f["missing"].empty()) << f["font"] << ": " << f["missing"].dump();
+    EXPECT_TRUE(f["wrong_widths"].empty()) << f["font"] << ": " << f["wrong_widths"].dump();
     if (f["font"].get<std::string>().ends_with("+NotoSerifCJKsc-Regular")) fallback = f["codes"] == 1;
   }
   EXPECT_TRUE(fallback) << fonts.dump();
