@@ -238,7 +238,7 @@ CidProgram cid_program(const std::string& cff, unsigned glyphs) {
 // where it knows they are pages of this file.
 struct Mapped {
   hb_blob_t* blob = nullptr;  // nullptr when the file cannot be opened or mapped
-  const char* at = nullptr;
+  const char* at = nullptr;   // the mapping; nullptr for a file read into memory
   std::size_t size = 0;
 };
 
@@ -385,7 +385,7 @@ class HbFace final : public Face {
     // dropping the copy's pages would zero it.
     const auto from = reinterpret_cast<std::uintptr_t>(data), to = from + len;
     const auto map_from = reinterpret_cast<std::uintptr_t>(file_at_), map_to = map_from + file_size_;
-    if (data && len > 0 && from >= map_from && to <= map_to) {
+    if (file_at_ && data && len > 0 && from >= map_from && to <= map_to) {
       const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
       const auto first = from & ~(page - 1);  // the mapping starts on a page
       ::madvise(reinterpret_cast<void*>(first), to - first, MADV_DONTNEED);  // advice: nothing to do if refused
@@ -449,7 +449,10 @@ std::shared_ptr<const Face> load_face(const FontSpec& asked) {
   if (!fs::is_regular_file(spec.file, ec))
     throw Error(ExitCode::config, "font file not found: " + spec.file.string() +
                                       " (install the Debian font package, e.g. fonts-arphic-uming, or name another font file)");
-  const Mapped file = map_file(spec.file);  // mapped, not read
+  Mapped file = map_file(spec.file);  // mapped, not read
+  // A file system that cannot map (some FUSE ones): HarfBuzz reads the file
+  // instead, and with no mapping known no pages are ever handed back.
+  if (!file.blob) file = Mapped{hb_blob_create_from_file_or_fail(spec.file.c_str()), nullptr, 0};
   if (!file.blob) throw Error(ExitCode::config, "font file cannot be read: " + spec.file.string());
   const unsigned count = hb_face_count(file.blob);
   if (count == 0 || spec.face >= count) {
