@@ -44,6 +44,18 @@ def cff_index(d, o):
     return [d[base + offs[i]: base + offs[i + 1]] for i in range(n)], base + offs[-1]
 
 
+def cff_number(b, i):
+    """An operand encoded alike in a CFF DICT and a Type 2 charstring (byte 28, or 32-254): (value, next index)."""
+    v = b[i]
+    if v == 28:
+        return struct.unpack(">h", b[i + 1: i + 3])[0], i + 3
+    if v <= 246:
+        return v - 139, i + 1
+    if v <= 250:
+        return (v - 247) * 256 + b[i + 1] + 108, i + 2
+    return -(v - 251) * 256 - b[i + 1] - 108, i + 2
+
+
 def cff_dict(b):
     out, ops, i = {}, [], 0
     while i < len(b):
@@ -52,8 +64,9 @@ def cff_dict(b):
             key = (12, b[i + 1]) if v == 12 else v
             i += 2 if v == 12 else 1
             out[key], ops = ops, []
-        elif v == 28:
-            ops.append(struct.unpack(">h", b[i + 1: i + 3])[0]); i += 3
+        elif v == 28 or 32 <= v <= 254:
+            n, i = cff_number(b, i)
+            ops.append(n)
         elif v == 29:
             ops.append(struct.unpack(">i", b[i + 1: i + 5])[0]); i += 5
         elif v == 30:  # a real number: skipped to its end nibble
@@ -62,12 +75,6 @@ def cff_dict(b):
                 i += 1
             i += 1
             ops.append(0.0)
-        elif 32 <= v <= 246:
-            ops.append(v - 139); i += 1
-        elif 247 <= v <= 250:
-            ops.append((v - 247) * 256 + b[i + 1] + 108); i += 2
-        elif 251 <= v <= 254:
-            ops.append(-(v - 251) * 256 - b[i + 1] - 108); i += 2
         else:
             i += 1
     return out
@@ -79,16 +86,11 @@ def charstring_width(cs, default, nominal):
     operands, i = [], 0
     while i < len(cs):
         v = cs[i]
-        if v == 28:
-            operands.append(struct.unpack(">h", cs[i + 1: i + 3])[0]); i += 3
+        if v == 28 or 32 <= v <= 254:
+            n, i = cff_number(cs, i)
+            operands.append(n)
         elif v == 255:
             operands.append(struct.unpack(">i", cs[i + 1: i + 5])[0] / 65536.0); i += 5
-        elif 32 <= v <= 246:
-            operands.append(v - 139); i += 1
-        elif 247 <= v <= 250:
-            operands.append((v - 247) * 256 + cs[i + 1] + 108); i += 2
-        elif 251 <= v <= 254:
-            operands.append(-(v - 251) * 256 - cs[i + 1] - 108); i += 2
         else:
             if v in (1, 3, 18, 23, 19, 20):  # stem hints (and the masks after them) take pairs
                 extra = len(operands) % 2
