@@ -19,6 +19,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -376,6 +377,22 @@ class HbFace final : public Face {
     return out;
   }
 
+  // Whether the outlines can be read: a file cut short still has its cmap
+  // and metrics, but HarfBuzz refuses its CFF table (or the glyf data past
+  // the cut), and every subset of it would be empty or broken. Asked of a
+  // digit and two common ideographs, those of them the face has.
+  bool outlines_readable() const {
+    bool any = false;
+    for (char32_t c : {U'0', U'\u4e00', U'\u653f'}) {
+      const std::uint32_t g = glyph(c);
+      if (g == 0) continue;
+      hb_glyph_extents_t extents{};
+      if (hb_font_get_glyph_extents(font_, g, &extents)) return true;
+      any = true;
+    }
+    return !any;
+  }
+
   void release_outlines() const override {
     if (!outlines_read_.exchange(false)) return;
     hb_blob_t* table = hb_face_reference_table(face_, cff_ ? HB_TAG('C', 'F', 'F', ' ') : HB_TAG('g', 'l', 'y', 'f'));
@@ -466,6 +483,8 @@ std::shared_ptr<const Face> load_face(const FontSpec& asked) {
     // hb maps anything it cannot parse to an empty face: say so rather than draw nothing.
     throw Error(ExitCode::config, "font " + spec.str() + " cannot be embedded: it has no outlines HarfBuzz can read");
   }
+  if (!face->outlines_readable())
+    throw Error(ExitCode::config, "font " + spec.str() + " cannot be embedded: its outlines cannot be read (is the file damaged or cut short?)");
   return faces.emplace(asked.str(), face).first->second;
 }
 

@@ -203,6 +203,21 @@ TEST_F(Profiles, AFontThatCannotBeEmbeddedIsAConfigurationError) {
   EXPECT_TRUE(out_files().empty());
 }
 
+TEST_F(Profiles, AFontFileCutShortIsAConfigurationErrorBeforeAnyReport) {
+  // A copy broken off mid-way (a download or a USB stick pulled out): its
+  // cmap and metrics are there, its outlines are not.
+  const std::string whole = slurp("/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/FandolFang-Regular.otf");
+  ASSERT_GT(whole.size(), 100000u);
+  spit(dir / "cut.otf", whole.substr(0, 100000));
+  use_profile("pdf:\n  body_font: cut.otf\n");
+  Outcome r = run("build manifest.yaml");
+  EXPECT_EQ(r.rc, 78);
+  EXPECT_NE(r.err.find("county.yaml:2:14: pdf option body_font: font cut.otf#0 cannot be embedded: its outlines cannot be read"),
+            std::string::npos)
+      << r.err;
+  EXPECT_TRUE(out_files().empty());
+}
+
 TEST_F(Profiles, AgencyNamesCannotPlaceFilesOutsideTheOutputFolder) {
   for (const std::string agency : {"../../逃逸镇人民政府", "/tmp/逃逸", "a/../../b", "..", "\\\\..\\\\x"}) {
     SCOPED_TRACE(agency);
